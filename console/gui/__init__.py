@@ -1,0 +1,1 @@
+"""The Qt application: main window, settings, theme and the task bridge."""

@@ -1,0 +1,95 @@
+"""Deliver the results of background tasks on the GUI thread."""
+
+from __future__ import annotations
+
+import logging
+from concurrent.futures import Future
+from typing import Any, Callable
+
+from PySide6.QtCore import QObject, Qt, Signal, Slot
+from PySide6.QtWidgets import QProgressDialog, QWidget
+
+from console.tasks import Cancelled, TaskRunner, TaskState
+
+log = logging.getLogger(__name__)
+
+Done = Callable[[Any], None]
+Failed = Callable[[BaseException], None]
+
+
+class TaskManager(QObject):
+    """Runs work on a :class:`TaskRunner` and calls back on the GUI thread.
+
+    ``_closure_ready`` is emitted from worker threads; because this object
+    lives on the GUI thread the connection is queued, so every callback runs
+    there.
+    """
+
+    _closure_ready = Signal(object)
+
+    def __init__(self, runner: TaskRunner | None = None, parent: QObject | None = None):
+        super().__init__(parent)
+        self.runner = runner or TaskRunner()
+        self._closure_ready.connect(self._run_closure, Qt.ConnectionType.QueuedConnection)
+        self._closed = False
+
+    def read(self, fn: Callable, *args, on_done: Done | None = None, on_error: Failed | None = None) -> Future:
+        """Run ``fn(*args)`` on the I/O pool; callbacks run on the GUI thread."""
+        return self._watch(self.runner.read(fn, *args), on_done, on_error)
+
+    def write(self, fn: Callable, *args, on_done: Done | None = None, on_error: Failed | None = None) -> Future:
+        """Run ``fn(*args)`` on the single database writer; callbacks run on the GUI thread."""
+        return self._watch(self.runner.write(fn, *args), on_done, on_error)
+
+    def with_progress(self, fn: Callable[[TaskState], Any], label: str, parent: QWidget | None = None, *,
+                      on_done: Done | None = None, on_error: Failed | None = None,
+                      write: bool = True) -> TaskState:
+        """Run ``fn(state)`` with a cancellable progress dialog."""
+        dialog = QProgressDialog(label, self.tr("Cancel"), 0, 1000, parent)
+        dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        dialog.setMinimumDuration(300)
+        dialog.setAutoClose(False)
+        dialog.setAutoReset(False)
+
+        def progress(fraction: float, message: str) -> None:
+            self.call_soon(lambda: (dialog.setValue(int(fraction * 1000)),
+                                    dialog.setLabelText(message or label)))
+        state = TaskState(progress)
+        dialog.canceled.connect(state.request_interruption)
+
+        def finish(callback, value):
+            dialog.close()
+            dialog.deleteLater()
+            if callback is not None:
+                callback(value)
+        submit = self.runner.write if write else self.runner.read
+        self._watch(submit(fn, state), lambda v: finish(on_done, v), lambda e: finish(on_error, e))
+        return state
+
+    def call_soon(self, closure: Callable[[], Any]) -> None:
+        """Run ``closure`` on the GUI thread (safe to call from any thread)."""
+        if not self._closed:
+            self._closure_ready.emit(closure)
+
+    def shutdown(self) -> None:
+        self._closed = True
+        self.runner.shutdown(wait=True)
+
+    def _watch(self, future: Future, on_done: Done | None, on_error: Failed | None) -> Future:
+        def finished(fut: Future) -> None:
+            if fut.cancelled():
+                return
+            error = fut.exception()
+            if error is None:
+                if on_done is not None:
+                    self.call_soon(lambda: on_done(fut.result()))
+            elif on_error is not None:
+                self.call_soon(lambda: on_error(error))
+            elif not isinstance(error, Cancelled):
+                log.error("background task failed", exc_info=error)
+        future.add_done_callback(finished)
+        return future
+
+    @Slot(object)
+    def _run_closure(self, closure: Callable[[], Any]) -> None:
+        closure()

@@ -1,0 +1,113 @@
+"""Open a store: create the engine, tune SQLite, apply migrations."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import create_engine, event, text
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
+from sqlalchemy.orm import Session, sessionmaker
+
+log = logging.getLogger(__name__)
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+
+
+class StoreError(Exception):
+    """The database cannot be opened or used; the message is one line for the operator."""
+
+
+@dataclass
+class Store:
+    """An opened database: its engine and a session factory."""
+
+    engine: Engine
+    sessions: sessionmaker[Session]
+
+    @property
+    def url(self) -> str:
+        return self.engine.url.render_as_string(hide_password=True)
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.engine.dialect.name == "sqlite"
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def _tune_sqlite(dbapi_connection, _record):
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.execute("PRAGMA cache_size=-65536")  # 64 MiB page cache per connection
+    cursor.close()
+
+
+def create_store_engine(url: str) -> Engine:
+    """An engine for ``url`` (an SQLAlchemy URL, or a plain path meaning SQLite)."""
+    if "://" not in url:
+        path = Path(url).expanduser()
+        url = f"sqlite:///{path}"
+    try:
+        parsed = make_url(url)
+    except ArgumentError as exc:
+        raise StoreError(f"not a database URL: {url!r}") from exc
+    if parsed.get_backend_name() == "sqlite":
+        database = parsed.database or ""
+        if database and database != ":memory:":
+            parent = Path(database).expanduser().resolve().parent
+            if not parent.is_dir():
+                raise StoreError(f"cannot open {database}: directory {parent} does not exist")
+        engine = create_engine(parsed, connect_args={"timeout": 10})
+        event.listen(engine, "connect", _tune_sqlite)
+        return engine
+    if parsed.get_backend_name() == "postgresql" and parsed.drivername == "postgresql":
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    try:
+        return create_engine(parsed, pool_pre_ping=True)
+    except (ArgumentError, ImportError, SQLAlchemyError) as exc:
+        raise StoreError(f"cannot use database {parsed.render_as_string(hide_password=True)}: {exc}") from exc
+
+
+def _alembic_config(connection) -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+    cfg.attributes["connection"] = connection
+    return cfg
+
+
+def migrate(engine: Engine) -> None:
+    """Bring the schema to the newest revision (no-op when it already is)."""
+    with engine.begin() as connection:
+        command.upgrade(_alembic_config(connection), "head")
+
+
+def schema_is_current(engine: Engine) -> bool:
+    head = ScriptDirectory(str(MIGRATIONS_DIR)).get_current_head()
+    with engine.connect() as connection:
+        return MigrationContext.configure(connection).get_current_revision() == head
+
+
+def open_store(url: str, *, migrate_schema: bool = True) -> Store:
+    """Open (and by default migrate) the store at ``url``; :class:`StoreError` on any failure."""
+    engine = create_store_engine(url)
+    try:
+        with engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+        if migrate_schema:
+            migrate(engine)
+    except (OperationalError, SQLAlchemyError) as exc:
+        engine.dispose()
+        reason = str(getattr(exc, "orig", exc)).strip().splitlines()[0] if str(exc) else type(exc).__name__
+        raise StoreError(f"cannot open database {engine.url.render_as_string(hide_password=True)}: "
+                         f"{reason}") from exc
+    return Store(engine, sessionmaker(engine, expire_on_commit=False))

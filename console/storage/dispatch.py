@@ -1,0 +1,359 @@
+"""The dispatch service: every workflow step as one database transaction.
+
+Each public method loads the incident, asks the state machine in
+:mod:`console.core.workflow` whether the step is allowed, changes the row,
+appends the step to the audit trail and commits, all or nothing.  Passing
+``expected_version`` makes the step fail with :class:`StaleIncident` when
+another console changed the incident since the caller read it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm.exc import StaleDataError
+
+from console.core.clock import Clock, SystemClock
+from console.core.deadlines import DeadlineState, due_escalations, supervision_number
+from console.core.levels import DeadlinePolicy
+from console.core.taxonomy import Taxonomy, default_taxonomy
+from console.core.workflow import (OPEN_STATUSES, Action, RejectReason, Source, Status, WorkflowError,
+                                   is_open, next_status)
+from console.storage.db import Store
+from console.storage.models import (Attachment, AuditEntry, Department, Grid, Incident, SupervisionOrder,
+                                    Worker)
+
+
+class IncidentNotFound(WorkflowError):
+    """No incident with that id or number."""
+
+
+class StaleIncident(WorkflowError):
+    """Somebody else changed the incident since it was read."""
+
+
+@dataclass
+class IncidentDraft:
+    """What a reporter supplies for a new incident."""
+
+    subitem: str
+    title: str
+    description: str = ""
+    source: Source = Source.OPERATOR
+    level: int | None = None
+    lon: float | None = None
+    lat: float | None = None
+    grid_id: int | None = None
+    village_id: int | None = None
+    reporter: str = ""
+    photos: list[tuple[str, str, bytes]] = field(default_factory=list)  # (filename, mime, data)
+
+
+@dataclass(frozen=True)
+class TimelineStep:
+    """One step of an incident's timeline, detached from the database."""
+
+    at: datetime
+    actor: str
+    action: Action
+    from_status: Status | None
+    to_status: Status | None
+    note: str
+
+
+@dataclass(frozen=True)
+class DeadlineSweep:
+    """What one deadline check recorded."""
+
+    reminded: list[int]
+    supervised: list[int]
+
+
+def queue_rank(one_key: bool, status: Status) -> int:
+    """0 (first in the queue) for a one-key report that still needs handling, else 1."""
+    return 0 if one_key and is_open(status) else 1
+
+
+def incident_number(created: datetime, sequence: int) -> str:
+    """Incident numbers read as their report day plus the day's sequence: ``20261129-0042``."""
+    return f"{created:%Y%m%d}-{sequence:04d}"
+
+
+class DispatchService:
+    """The workflow operations of the dispatch queue, each one transaction."""
+
+    def __init__(self, store: Store, clock: Clock | None = None, policy: DeadlinePolicy | None = None,
+                 taxonomy: Taxonomy | None = None):
+        self.store = store
+        self.clock = clock or SystemClock()
+        self.policy = policy or DeadlinePolicy()
+        self.taxonomy = taxonomy or default_taxonomy()
+
+    # -- reporting ---------------------------------------------------------------------------
+    def report(self, draft: IncidentDraft, actor: str) -> int:
+        """File a new incident; a one-key report jumps the queue and raises the alarm."""
+        item = self.taxonomy.item(draft.subitem)
+        level = draft.level or item.default_level
+        self.policy.rule(level)
+        if not draft.title.strip():
+            raise WorkflowError("A report needs a title")
+        source = Source(draft.source)
+        one_key = source is Source.ONE_KEY
+        now = self.clock.now()
+        with self.store.sessions.begin() as session:
+            village_id = draft.village_id
+            if draft.grid_id is not None:
+                grid = session.get(Grid, draft.grid_id)
+                if grid is None:
+                    raise WorkflowError(f"Unknown grid {draft.grid_id}")
+                village_id = village_id or grid.village_id
+            incident = Incident(
+                number=self._next_number(session, now), title=draft.title.strip(),
+                description=draft.description, category=item.category, subitem=item.code, level=level,
+                source=source.value, lon=draft.lon, lat=draft.lat, grid_id=draft.grid_id,
+                village_id=village_id, reporter=draft.reporter, created_at=now,
+                deadline_at=now + self.policy.deadline_for(level, one_key), status=Status.REPORTED.value,
+                one_key=one_key, queue_rank=queue_rank(one_key, Status.REPORTED), assignee_text="")
+            for filename, mime, data in draft.photos:
+                incident.attachments.append(Attachment(filename=filename, mime=mime, data=data, created_at=now))
+            session.add(incident)
+            session.flush()
+            self._record(session, incident, actor, Action.REPORT, None, Status.REPORTED,
+                         f"{source.value}: {draft.title.strip()}")
+            return incident.id
+
+    def _next_number(self, session: Session, now: datetime) -> str:
+        prefix = f"{now:%Y%m%d}-"
+        last = session.scalar(select(func.max(Incident.number)).where(Incident.number.like(prefix + "%")))
+        sequence = int(last.rsplit("-", 1)[1]) + 1 if last else 1
+        return incident_number(now, sequence)
+
+    # -- workflow steps ----------------------------------------------------------------------
+    def accept(self, incident_id: int, actor: str, *, level: int | None = None, note: str = "",
+               expected_version: int | None = None) -> None:
+        """Accept a report, optionally re-grading its difficulty (which resets its deadline)."""
+        def change(session, incident):
+            if level is not None and level != incident.level:
+                self.policy.rule(level)
+                incident.level = level
+                incident.deadline_at = incident.created_at + self.policy.deadline_for(level, incident.one_key)
+        self._step(incident_id, actor, Action.ACCEPT, note, expected_version, change)
+
+    def reject(self, incident_id: int, actor: str, reason: RejectReason, *, duplicate_of: str = "",
+               note: str = "", expected_version: int | None = None) -> None:
+        """Refuse a report as invalid or as a duplicate of another incident (by number)."""
+        reason = RejectReason(reason)
+
+        def change(session, incident):
+            incident.reject_reason = reason.value
+            if reason is RejectReason.DUPLICATE:
+                original = session.scalar(select(Incident).where(Incident.number == duplicate_of.strip()))
+                if original is None:
+                    raise WorkflowError(f"Duplicate of what? No incident numbered {duplicate_of!r}")
+                if original.id == incident.id:
+                    raise WorkflowError("An incident cannot duplicate itself")
+                incident.duplicate_of_id = original.id
+                return f"duplicate of {original.number}" + (f"; {note}" if note else "")
+            incident.duplicate_of_id = None
+            return "invalid" + (f"; {note}" if note else "")
+        self._step(incident_id, actor, Action.REJECT, note, expected_version, change)
+
+    def assign(self, incident_id: int, actor: str, *, worker_id: int | None = None,
+               department_ids: tuple[int, ...] | list[int] = (), note: str = "",
+               expected_version: int | None = None) -> None:
+        """Dispatch to a grid worker, a department, or several departments (a joint meeting)."""
+        department_ids = list(dict.fromkeys(department_ids))
+        if worker_id is None and not department_ids:
+            raise WorkflowError("Assign to whom? Choose a worker or at least one department")
+
+        def change(session, incident):
+            names = []
+            if worker_id is not None:
+                worker = session.get(Worker, worker_id)
+                if worker is None:
+                    raise WorkflowError(f"Unknown worker {worker_id}")
+                names.append(worker.name)
+            departments = []
+            for dep_id in department_ids:
+                department = session.get(Department, dep_id)
+                if department is None:
+                    raise WorkflowError(f"Unknown department {dep_id}")
+                departments.append(department)
+                names.append(department.name_zh)
+            incident.assignee_worker_id = worker_id
+            incident.departments = departments
+            incident.assignee_text = "、".join(names)[:200]
+            what = ("joint meeting: " if len(departments) > 1 else "to ") + ", ".join(names)
+            return what + (f"; {note}" if note else "")
+        self._step(incident_id, actor, Action.ASSIGN, note, expected_version, change)
+
+    def start(self, incident_id: int, actor: str, *, note: str = "",
+              expected_version: int | None = None) -> None:
+        """The assignee has started handling the incident."""
+        self._step(incident_id, actor, Action.START, note, expected_version)
+
+    def resolve(self, incident_id: int, actor: str, feedback: str, *,
+                expected_version: int | None = None) -> None:
+        """Record the handler's feedback; the incident waits for verification."""
+        if not feedback.strip():
+            raise WorkflowError("Resolving needs the handler's feedback")
+
+        def change(session, incident):
+            incident.feedback = feedback.strip()
+            incident.resolved_at = self.clock.now()
+        self._step(incident_id, actor, Action.RESOLVE, feedback.strip(), expected_version, change)
+
+    def close(self, incident_id: int, actor: str, *, note: str = "",
+              expected_version: int | None = None) -> None:
+        """Verify the resolution and close the loop."""
+        def change(session, incident):
+            incident.closed_at = self.clock.now()
+        self._step(incident_id, actor, Action.CLOSE, note, expected_version, change)
+
+    def reopen(self, incident_id: int, actor: str, reason: str, *,
+               expected_version: int | None = None) -> None:
+        """Reopen a resolved, closed or rejected incident; its deadline starts again."""
+        if not reason.strip():
+            raise WorkflowError("Reopening needs a reason")
+
+        def change(session, incident):
+            now = self.clock.now()
+            incident.closed_at = None
+            incident.resolved_at = None
+            incident.reject_reason = None
+            incident.duplicate_of_id = None
+            incident.deadline_at = now + self.policy.deadline_for(incident.level, incident.one_key)
+            incident.reminded_at = None
+            incident.supervised_at = None
+        self._step(incident_id, actor, Action.REOPEN, reason.strip(), expected_version, change)
+
+    def acknowledge_alarm(self, incident_id: int, actor: str) -> None:
+        """An operator has seen a one-key alarm; it stops sounding (the incident stays first until handled)."""
+        with self.store.sessions.begin() as session:
+            incident = self._load(session, incident_id)
+            if not incident.one_key:
+                raise WorkflowError(f"Incident {incident.number} is not a one-key report")
+            if incident.alarm_acknowledged_at is not None:
+                return
+            incident.alarm_acknowledged_at = self.clock.now()
+            self._record(session, incident, actor, Action.ACKNOWLEDGE_ALARM, None, None, "")
+
+    def comment(self, incident_id: int, actor: str, note: str) -> None:
+        """Add a note to the timeline without changing the status."""
+        if not note.strip():
+            raise WorkflowError("An empty comment adds nothing")
+        with self.store.sessions.begin() as session:
+            incident = self._load(session, incident_id)
+            self._record(session, incident, actor, Action.COMMENT, None, None, note.strip())
+
+    # -- deadlines ---------------------------------------------------------------------------
+    def check_deadlines(self, actor: str = "system", limit: int = 500) -> DeadlineSweep:
+        """Record due reminders and supervision orders (each incident its own transaction)."""
+        now = self.clock.now()
+        with self.store.sessions() as session:
+            candidates = session.scalars(
+                select(Incident.id)
+                .where(Incident.status.in_([s.value for s in OPEN_STATUSES]), Incident.deadline_at <= now,
+                       (Incident.reminded_at.is_(None)) | (Incident.supervised_at.is_(None)))
+                .order_by(Incident.deadline_at).limit(limit)).all()
+        reminded, supervised = [], []
+        for incident_id in candidates:
+            try:
+                done = self._escalate(incident_id, actor, now)
+            except StaleIncident:
+                continue  # another console escalated it at the same moment
+            if Action.REMIND in done:
+                reminded.append(incident_id)
+            if Action.SUPERVISE in done:
+                supervised.append(incident_id)
+        return DeadlineSweep(reminded, supervised)
+
+    def _escalate(self, incident_id: int, actor: str, now: datetime) -> list[Action]:
+        try:
+            with self.store.sessions.begin() as session:
+                incident = self._load(session, incident_id)
+                status = Status(incident.status)
+                due = due_escalations(DeadlineState(status, incident.deadline_at, incident.reminded_at is not None,
+                                                    incident.supervised_at is not None), now, self.policy)
+                for action in due:
+                    if action is Action.REMIND:
+                        incident.reminded_at = now
+                        self._record(session, incident, actor, Action.REMIND, None, None,
+                                     f"deadline {incident.deadline_at:%Y-%m-%d %H:%M} UTC passed")
+                    else:
+                        order = SupervisionOrder(
+                            number=self._next_order_number(session, now), incident_id=incident.id,
+                            issued_at=now, deadline_missed_at=incident.deadline_at,
+                            assignee_text=incident.assignee_text or "—", issued_by=actor)
+                        session.add(order)
+                        incident.supervised_at = now
+                        self._record(session, incident, actor, Action.SUPERVISE, None, None,
+                                     f"supervision order {order.number} to {order.assignee_text}")
+                return due
+        except (StaleDataError, IntegrityError) as exc:
+            raise StaleIncident(f"incident {incident_id} changed during the deadline check") from exc
+
+    def _next_order_number(self, session: Session, now: datetime) -> str:
+        prefix = f"DB-{now.year}-"
+        last = session.scalar(select(func.max(SupervisionOrder.number))
+                              .where(SupervisionOrder.number.like(prefix + "%")))
+        return supervision_number(now.year, int(last.rsplit("-", 1)[1]) + 1 if last else 1)
+
+    # -- reading -----------------------------------------------------------------------------
+    def timeline(self, incident_id: int) -> list[TimelineStep]:
+        """The incident's audit trail, oldest first."""
+        with self.store.sessions() as session:
+            rows = session.scalars(select(AuditEntry).where(AuditEntry.incident_id == incident_id)
+                                   .order_by(AuditEntry.at, AuditEntry.id)).all()
+            return [TimelineStep(r.at, r.actor, Action(r.action),
+                                 Status(r.from_status) if r.from_status else None,
+                                 Status(r.to_status) if r.to_status else None, r.note) for r in rows]
+
+    def get(self, incident_id: int) -> Incident:
+        """A detached incident with its assignees and attachments loaded."""
+        with self.store.sessions() as session:
+            incident = session.scalar(
+                select(Incident).where(Incident.id == incident_id)
+                .options(selectinload(Incident.departments), selectinload(Incident.attachments),
+                         selectinload(Incident.village), selectinload(Incident.grid),
+                         selectinload(Incident.assignee_worker)))
+            if incident is None:
+                raise IncidentNotFound(f"No incident {incident_id}")
+            return incident
+
+    # -- internals ---------------------------------------------------------------------------
+    def _load(self, session: Session, incident_id: int) -> Incident:
+        incident = session.get(Incident, incident_id)
+        if incident is None:
+            raise IncidentNotFound(f"No incident {incident_id}")
+        return incident
+
+    def _step(self, incident_id, actor, action, note, expected_version, change=None):
+        """Run one workflow step; ``change`` may edit the row and return the note to record."""
+        if not actor:
+            raise WorkflowError("Every step needs the operator who takes it")
+        try:
+            with self.store.sessions.begin() as session:
+                incident = self._load(session, incident_id)
+                if expected_version is not None and incident.version != expected_version:
+                    raise StaleIncident(f"Incident {incident.number} was changed by someone else; "
+                                        "reload it and try again")
+                before = Status(incident.status)
+                after = next_status(before, action, incident.number)
+                if change is not None:
+                    note = change(session, incident) or note
+                incident.status = after.value
+                incident.queue_rank = queue_rank(incident.one_key, after)
+                self._record(session, incident, actor, action, before, after, note)
+        except StaleDataError as exc:
+            raise StaleIncident(f"Incident {incident_id} was changed by someone else; reload it and try again") \
+                from exc
+
+    def _record(self, session, incident, actor, action, before, after, note):
+        session.add(AuditEntry(incident_id=incident.id, at=self.clock.now(), actor=actor, action=action.value,
+                               from_status=before.value if before else None,
+                               to_status=after.value if after else None, note=note))

@@ -1,0 +1,246 @@
+"""The ORM: places (towns, villages, grids), people (workers, departments,
+operators), cameras, incidents with their assignees, attachments, audit trail
+and supervision orders.
+
+Times are aware UTC datetimes stored as epoch seconds (:class:`EpochSeconds`).
+``Incident.version`` is SQLAlchemy's version counter: a write based on a stale
+read fails instead of silently overwriting another console's change.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import (Boolean, Column, Float, ForeignKey, Index, Integer, LargeBinary, SmallInteger,
+                        String, Table, Text, event)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from console.storage.types import EpochSeconds
+
+
+class Base(DeclarativeBase):
+    """Declarative base of every Gridwatch table."""
+
+
+class Town(Base):
+    """A town or subdistrict (乡镇/街道), the level that runs a command room."""
+
+    __tablename__ = "towns"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(16), unique=True)
+    name_zh: Mapped[str] = mapped_column(String(64))
+    name_en: Mapped[str] = mapped_column(String(64))
+
+
+class Village(Base):
+    """A village or community (村/社区), made of grids."""
+
+    __tablename__ = "villages"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(16), unique=True)
+    town_id: Mapped[int] = mapped_column(ForeignKey("towns.id"), index=True)
+    name_zh: Mapped[str] = mapped_column(String(64))
+    name_en: Mapped[str] = mapped_column(String(64))
+    kind: Mapped[str] = mapped_column(String(12), default="village")  # village | community
+    lon: Mapped[float] = mapped_column(Float)
+    lat: Mapped[float] = mapped_column(Float)
+
+    town: Mapped[Town] = relationship()
+
+
+class Grid(Base):
+    """A grid (网格) of 80-120 households, patrolled by its grid workers."""
+
+    __tablename__ = "grids"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(20), unique=True)
+    village_id: Mapped[int] = mapped_column(ForeignKey("villages.id"), index=True)
+    name: Mapped[str] = mapped_column(String(64))
+    households: Mapped[int] = mapped_column(Integer, default=100)
+    lon: Mapped[float] = mapped_column(Float)
+    lat: Mapped[float] = mapped_column(Float)
+
+    village: Mapped[Village] = relationship()
+
+
+class Worker(Base):
+    """A generalist grid worker (全科网格员)."""
+
+    __tablename__ = "workers"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(20), unique=True)
+    name: Mapped[str] = mapped_column(String(32))
+    phone: Mapped[str] = mapped_column(String(20))
+    grid_id: Mapped[int] = mapped_column(ForeignKey("grids.id"), index=True)
+    on_duty: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    grid: Mapped[Grid] = relationship()
+
+
+class Department(Base):
+    """A department stationed in the town (派驻机构), assessed A or B by it."""
+
+    __tablename__ = "departments"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(20), unique=True)
+    town_id: Mapped[int | None] = mapped_column(ForeignKey("towns.id"), index=True)
+    name_zh: Mapped[str] = mapped_column(String(64))
+    name_en: Mapped[str] = mapped_column(String(96))
+    kind: Mapped[str] = mapped_column(String(32), index=True)
+    staff: Mapped[int] = mapped_column(Integer, default=0)
+    assessment: Mapped[str] = mapped_column(String(1), default="A")
+
+
+class Camera(Base):
+    """A CCTV camera of the video wall."""
+
+    __tablename__ = "cameras"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(64), unique=True)
+    url: Mapped[str] = mapped_column(String(512))
+    sub_url: Mapped[str | None] = mapped_column(String(512))
+    lon: Mapped[float | None] = mapped_column(Float)
+    lat: Mapped[float | None] = mapped_column(Float)
+    grid_id: Mapped[int | None] = mapped_column(ForeignKey("grids.id"))
+    group_name: Mapped[str] = mapped_column(String(64), default="")
+
+
+class Operator(Base):
+    """A command-room operator; every workflow step is recorded under one."""
+
+    __tablename__ = "operators"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    login: Mapped[str] = mapped_column(String(32), unique=True)
+    display_name: Mapped[str] = mapped_column(String(64))
+    role: Mapped[str] = mapped_column(String(16), default="operator")
+
+
+incident_departments = Table(
+    "incident_departments", Base.metadata,
+    Column("incident_id", ForeignKey("incidents.id", ondelete="CASCADE"), primary_key=True),
+    Column("department_id", ForeignKey("departments.id"), primary_key=True),
+)
+
+
+class Incident(Base):
+    """A reported event and where it is in the closed loop.
+
+    ``queue_rank`` is 0 for an active one-key report (it jumps the queue) and
+    1 otherwise; ``assignee_text`` is the assignees' names, kept with the row so
+    the queue can show and sort by it without joins.
+    """
+
+    __tablename__ = "incidents"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[str] = mapped_column(String(20), unique=True)
+    title: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")
+    category: Mapped[str] = mapped_column(String(8))
+    subitem: Mapped[str] = mapped_column(String(8))
+    level: Mapped[int] = mapped_column(SmallInteger)
+    source: Mapped[str] = mapped_column(String(12))
+    lon: Mapped[float | None] = mapped_column(Float)
+    lat: Mapped[float | None] = mapped_column(Float)
+    village_id: Mapped[int | None] = mapped_column(ForeignKey("villages.id"))
+    grid_id: Mapped[int | None] = mapped_column(ForeignKey("grids.id"))
+    reporter: Mapped[str] = mapped_column(String(64), default="")
+    created_at: Mapped[datetime] = mapped_column(EpochSeconds)
+    deadline_at: Mapped[datetime] = mapped_column(EpochSeconds)
+    status: Mapped[str] = mapped_column(String(12))
+    one_key: Mapped[bool] = mapped_column(Boolean, default=False)
+    queue_rank: Mapped[int] = mapped_column(SmallInteger, default=1)
+    alarm_acknowledged_at: Mapped[datetime | None] = mapped_column(EpochSeconds)
+    assignee_worker_id: Mapped[int | None] = mapped_column(ForeignKey("workers.id"))
+    assignee_text: Mapped[str] = mapped_column(String(200), default="")
+    reminded_at: Mapped[datetime | None] = mapped_column(EpochSeconds)
+    supervised_at: Mapped[datetime | None] = mapped_column(EpochSeconds)
+    resolved_at: Mapped[datetime | None] = mapped_column(EpochSeconds)
+    closed_at: Mapped[datetime | None] = mapped_column(EpochSeconds)
+    feedback: Mapped[str] = mapped_column(Text, default="")
+    reject_reason: Mapped[str | None] = mapped_column(String(12))
+    duplicate_of_id: Mapped[int | None] = mapped_column(ForeignKey("incidents.id"))
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    village: Mapped[Village | None] = relationship()
+    grid: Mapped[Grid | None] = relationship()
+    assignee_worker: Mapped[Worker | None] = relationship()
+    departments: Mapped[list[Department]] = relationship(secondary=incident_departments)
+    attachments: Mapped[list["Attachment"]] = relationship(back_populates="incident",
+                                                           order_by="Attachment.id")
+
+    __mapper_args__ = {"version_id_col": version}
+    __table_args__ = (
+        Index("ix_incidents_created", "created_at"),
+        Index("ix_incidents_deadline", "deadline_at"),
+        Index("ix_incidents_status_deadline", "status", "deadline_at"),
+        Index("ix_incidents_status_village", "status", "village_id"),
+        Index("ix_incidents_village_created", "village_id", "created_at"),
+        Index("ix_incidents_category_created", "category", "created_at"),
+        Index("ix_incidents_source_created", "source", "created_at"),
+        Index("ix_incidents_level_created", "level", "created_at"),
+        Index("ix_incidents_rank", "queue_rank"),
+    )
+
+
+class Attachment(Base):
+    """A photo (or other file) attached to an incident."""
+
+    __tablename__ = "attachments"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id", ondelete="CASCADE"), index=True)
+    filename: Mapped[str] = mapped_column(String(128))
+    mime: Mapped[str] = mapped_column(String(32))
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(EpochSeconds)
+
+    incident: Mapped[Incident] = relationship(back_populates="attachments")
+
+
+class AuditEntry(Base):
+    """One step of an incident's timeline: who, when, what and a note. Append-only."""
+
+    __tablename__ = "audit_entries"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id"), index=True)
+    at: Mapped[datetime] = mapped_column(EpochSeconds)
+    actor: Mapped[str] = mapped_column(String(64))
+    action: Mapped[str] = mapped_column(String(20))
+    from_status: Mapped[str | None] = mapped_column(String(12))
+    to_status: Mapped[str | None] = mapped_column(String(12))
+    note: Mapped[str] = mapped_column(Text, default="")
+
+
+class SupervisionOrder(Base):
+    """A numbered supervision order (督办单) issued when an incident stays overdue."""
+
+    __tablename__ = "supervision_orders"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[str] = mapped_column(String(20), unique=True)
+    incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id"), index=True)
+    issued_at: Mapped[datetime] = mapped_column(EpochSeconds)
+    deadline_missed_at: Mapped[datetime] = mapped_column(EpochSeconds)
+    assignee_text: Mapped[str] = mapped_column(String(200))
+    issued_by: Mapped[str] = mapped_column(String(64))
+    state: Mapped[str] = mapped_column(String(12), default="issued")
+
+
+class Meta(Base):
+    """Key/value facts about the store (e.g. which demo data it holds)."""
+
+    __tablename__ = "meta"
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+
+
+class AuditTrailIsAppendOnly(Exception):
+    """Raised when code tries to change or delete a recorded step."""
+
+
+@event.listens_for(AuditEntry, "before_update")
+def _refuse_audit_update(mapper, connection, target):
+    raise AuditTrailIsAppendOnly("audit entries cannot be changed once recorded")
+
+
+@event.listens_for(AuditEntry, "before_delete")
+def _refuse_audit_delete(mapper, connection, target):
+    raise AuditTrailIsAppendOnly("audit entries cannot be deleted")

@@ -1,0 +1,183 @@
+"""Queries behind the dispatch queue, built for millions of incidents.
+
+The queue never loads the whole table: it counts the rows that match a
+filter, then fetches pages by ``ORDER BY key, id LIMIT n OFFSET k``.  A page in
+the second half of the result is fetched with the order reversed, so no
+offset is ever larger than half the count.  Active one-key reports are
+"pinned": fetched by a separate small query and shown first, whatever the
+sort, so they always jump the queue.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from enum import Enum
+
+from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy.engine import Connection
+
+from console.core.clock import to_epoch
+from console.core.workflow import OPEN_STATUSES
+from console.storage.models import Grid, Incident, Village
+
+T = Incident.__table__
+V = Village.__table__
+G = Grid.__table__
+
+
+class SortKey(str, Enum):
+    """Columns the queue can be sorted by."""
+
+    CREATED = "created"
+    DEADLINE = "deadline"
+    LEVEL = "level"
+    STATUS = "status"
+    CATEGORY = "category"
+    VILLAGE = "village"
+    SOURCE = "source"
+    ASSIGNEE = "assignee"
+    NUMBER = "number"
+
+
+_SORT_COLUMNS = {
+    SortKey.CREATED: T.c.created_at, SortKey.DEADLINE: T.c.deadline_at, SortKey.LEVEL: T.c.level,
+    SortKey.STATUS: T.c.status, SortKey.CATEGORY: T.c.subitem, SortKey.VILLAGE: T.c.village_id,
+    SortKey.SOURCE: T.c.source, SortKey.ASSIGNEE: T.c.assignee_text, SortKey.NUMBER: T.c.number,
+}
+
+
+@dataclass(frozen=True)
+class QueueFilter:
+    """What the operator has narrowed the queue to; empty fields do not filter."""
+
+    statuses: frozenset[str] = frozenset()
+    category: str | None = None
+    subitem: str | None = None
+    levels: frozenset[int] = frozenset()
+    village_id: int | None = None
+    source: str | None = None
+    overdue_only: bool = False
+    text: str = ""
+    incident_ids: frozenset[int] = frozenset()
+
+    def with_(self, **changes) -> "QueueFilter":
+        return replace(self, **changes)
+
+
+@dataclass(frozen=True)
+class QueueSort:
+    """Sort column and direction; ties are broken by id in the same direction."""
+
+    key: SortKey = SortKey.CREATED
+    descending: bool = True
+
+
+@dataclass(frozen=True)
+class QueueRow:
+    """One row of the queue, plain data the view can show without the database."""
+
+    id: int
+    number: str
+    title: str
+    created_at: int
+    category: str
+    subitem: str
+    level: int
+    village: str
+    grid: str
+    status: str
+    assignee: str
+    deadline_at: int
+    source: str
+    one_key: bool
+    alarm_acknowledged: bool
+    reminded: bool
+    supervised: bool
+    version: int
+
+
+_ROW_COLUMNS = (T.c.id, T.c.number, T.c.title, T.c.created_at, T.c.category, T.c.subitem, T.c.level,
+                V.c.name_zh, G.c.name, T.c.status, T.c.assignee_text, T.c.deadline_at, T.c.source,
+                T.c.one_key, T.c.alarm_acknowledged_at, T.c.reminded_at, T.c.supervised_at, T.c.version)
+
+_OPEN = [s.value for s in OPEN_STATUSES]
+
+
+def _conditions(flt: QueueFilter, now: datetime) -> list:
+    conds = []
+    if flt.statuses:
+        conds.append(T.c.status.in_(sorted(flt.statuses)))
+    if flt.subitem:
+        conds.append(T.c.subitem == flt.subitem)
+    elif flt.category:
+        conds.append(T.c.category == flt.category)
+    if flt.levels:
+        conds.append(T.c.level.in_(sorted(flt.levels)))
+    if flt.village_id is not None:
+        conds.append(T.c.village_id == flt.village_id)
+    if flt.source:
+        conds.append(T.c.source == flt.source)
+    if flt.overdue_only:
+        conds.append(T.c.status.in_(sorted(set(_OPEN) & set(flt.statuses)) if flt.statuses else _OPEN))
+        conds.append(T.c.deadline_at < to_epoch(now))
+    if flt.incident_ids:
+        conds.append(T.c.id.in_(sorted(flt.incident_ids)))
+    text = flt.text.strip()
+    if text:
+        pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        conds.append(or_(T.c.number.like(pattern, escape="\\"), T.c.title.like(pattern, escape="\\"),
+                         T.c.description.like(pattern, escape="\\"),
+                         T.c.assignee_text.like(pattern, escape="\\")))
+    return conds
+
+
+@dataclass
+class QueueQuery:
+    """Counts and pages of the queue for one filter and sort; all methods take an open connection."""
+
+    flt: QueueFilter = field(default_factory=QueueFilter)
+    sort: QueueSort = field(default_factory=QueueSort)
+
+    def count(self, conn: Connection, now: datetime) -> tuple[int, int]:
+        """(pinned, unpinned) row counts."""
+        conds = _conditions(self.flt, now)
+        total = conn.execute(select(func.count()).select_from(T).where(and_(True, *conds))).scalar_one()
+        pinned = conn.execute(select(func.count()).select_from(T)
+                              .where(T.c.queue_rank == 0, *conds)).scalar_one()
+        return pinned, total - pinned
+
+    def pinned(self, conn: Connection, now: datetime, limit: int = 500) -> list[QueueRow]:
+        """Active one-key reports matching the filter, newest first."""
+        stmt = (self._select(now).where(T.c.queue_rank == 0)
+                .order_by(T.c.created_at.desc(), T.c.id.desc()).limit(limit))
+        return [QueueRow(*r) for r in conn.execute(stmt)]
+
+    def page(self, conn: Connection, now: datetime, offset: int, limit: int, total: int) -> list[QueueRow]:
+        """Unpinned rows ``offset .. offset+limit`` in sort order (``total`` is the unpinned count)."""
+        if offset >= total or limit <= 0:
+            return []
+        limit = min(limit, total - offset)
+        column = _SORT_COLUMNS[self.sort.key]
+        reverse = offset + limit / 2 > total / 2
+        descending = self.sort.descending != reverse
+        order = (column.desc(), T.c.id.desc()) if descending else (column.asc(), T.c.id.asc())
+        start = total - offset - limit if reverse else offset
+        stmt = (self._select(now).where(T.c.queue_rank != 0)
+                .order_by(*order).limit(limit).offset(start))
+        rows = [QueueRow(*r) for r in conn.execute(stmt)]
+        if reverse:
+            rows.reverse()
+        return rows
+
+    def _select(self, now: datetime) -> Select:
+        return (select(*_ROW_COLUMNS).select_from(T.outerjoin(V, V.c.id == T.c.village_id)
+                                                  .outerjoin(G, G.c.id == T.c.grid_id))
+                .where(and_(True, *_conditions(self.flt, now))))
+
+
+def open_counts_per_village(conn: Connection) -> dict[int, int]:
+    """Per village id, how many incidents still need work (served by ix_incidents_status_village)."""
+    rows = conn.execute(select(T.c.village_id, func.count()).where(T.c.status.in_(_OPEN))
+                        .group_by(T.c.village_id)).all()
+    return {vid: n for vid, n in rows if vid is not None}

@@ -1,0 +1,1 @@
+"""Data shipped with Gridwatch: the taxonomy, translations, icons and themes (no code)."""

@@ -1,0 +1,1 @@
+"""Translations: Qt .ts sources and compiled .qm files."""

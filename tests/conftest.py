@@ -1,0 +1,19 @@
+"""Test configuration: Qt runs offscreen, and every test gets its own data and settings directories."""
+
+import os
+
+os.environ["QT_QPA_PLATFORM"] = "offscreen"
+os.environ.setdefault("QT_QUICK_BACKEND", "software")
+
+import pytest  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def _private_dirs(tmp_path_factory, monkeypatch):
+    """Keep platformdirs' data and config directories (and so QSettings and the default DB) per test."""
+    home = tmp_path_factory.mktemp("home")
+    monkeypatch.setenv("XDG_DATA_HOME", str(home / "data"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "config"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(home / "cache"))
+    monkeypatch.setenv("GRIDWATCH_SETTINGS", str(home / "config" / "gridwatch.ini"))
+    yield

@@ -1,0 +1,1 @@
+"""Qt views of Gridwatch, thin and driven by the core's models and signals."""

@@ -1,0 +1,206 @@
+"""The console's main window: the dispatch queue in the centre, the incident's detail beside it.
+
+Later issues add the video wall, the map and the dashboard as further docks;
+every dock's place and size, the window geometry and its monitor are saved
+and restored through :class:`ConsoleSettings`.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QSize, Qt, QTimer
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (QApplication, QDockWidget, QLabel, QMainWindow, QMessageBox, QToolBar,
+                               QVBoxLayout, QWidget)
+
+from console import __version__
+from console.gui.context import ConsoleContext
+from console.gui.duties import BackgroundDuties
+from console.gui.settings import ConsoleSettings
+from console.gui.theme import THEMES, apply_theme
+from widgets.alarm_bar import OneKeyAlarmBar
+from widgets.incident_actions import IncidentActions
+from widgets.incident_detail import IncidentDetailPane
+from widgets.queue_model import IncidentQueueModel
+from widgets.queue_view import QueueView
+
+SETTINGS_KEY = "main_window"
+REFRESH_INTERVAL_MS = 3_000
+
+
+class MainWindow(QMainWindow):
+    """The command-room console window for one operator."""
+
+    def __init__(self, context: ConsoleContext, settings: ConsoleSettings, simulation_speed: float = 0.0,
+                 parent: QWidget | None = None):
+        super().__init__(parent)
+        self.context = context
+        self.settings = settings
+        self.setObjectName("MainWindow")
+        self.setWindowTitle(self.tr("Gridwatch — command room"))
+        self.resize(1500, 900)
+
+        self.queue_model = IncidentQueueModel(context.store, context.tasks, context.service, context.lang, self)
+        self.queue_view = QueueView(self.queue_model, self)
+        self.alarm_bar = OneKeyAlarmBar(context.store, context.tasks, context.service, context.operator, self)
+        self.detail = IncidentDetailPane(context.tasks, context.service, context.taxonomy, context.lang, self)
+        self.actions = IncidentActions(context.store, context.tasks, context.service, context.taxonomy,
+                                       context.operator, context.lang, self)
+        self.duties = BackgroundDuties(context, simulation_speed, parent=self)
+
+        central = QWidget(self)
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.alarm_bar)
+        layout.addWidget(self.queue_view, 1)
+        self.setCentralWidget(central)
+
+        self.detail_dock = self._add_dock(self.detail, "detail", self.tr("Incident"),
+                                          Qt.DockWidgetArea.RightDockWidgetArea)
+        self._build_menus()
+        self._build_status_bar()
+
+        self.queue_view.incident_selected.connect(self._select_incident)
+        self.queue_view.context_menu_requested.connect(self.actions.popup_menu)
+        self.alarm_bar.incident_activated.connect(self.queue_view.select_incident)
+        self.alarm_bar.alarm_raised.connect(self._on_alarm)
+        self.actions.incident_changed.connect(self._after_change)
+        self.duties.store_changed.connect(self._refresh)
+        self.duties.duty_failed.connect(lambda message: self.statusBar().showMessage(message, 10_000))
+        self.queue_model.counts_changed.connect(self._show_counts)
+        self.queue_model.query_failed.connect(lambda message: self.statusBar().showMessage(message, 10_000))
+
+        self._refresh_timer = QTimer(self, interval=REFRESH_INTERVAL_MS)
+        self._refresh_timer.timeout.connect(self._refresh)
+        self._clock_timer = QTimer(self, interval=1_000)
+        self._clock_timer.timeout.connect(self._show_clock)
+
+        self.settings.restore_window(self, SETTINGS_KEY)
+        self.queue_model.refresh()
+        self.alarm_bar.refresh()
+        self._refresh_timer.start()
+        self._clock_timer.start()
+        self._show_clock()
+        self.duties.start()
+
+    # -- layout ------------------------------------------------------------------------------
+    def _add_dock(self, widget: QWidget, name: str, title: str, area: Qt.DockWidgetArea) -> QDockWidget:
+        dock = QDockWidget(title, self)
+        dock.setObjectName(f"dock_{name}")
+        dock.setWidget(widget)
+        dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable
+                         | QDockWidget.DockWidgetFeature.DockWidgetFloatable
+                         | QDockWidget.DockWidgetFeature.DockWidgetClosable)
+        self.addDockWidget(area, dock)
+        return dock
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu(self.tr("&File"))
+        quit_action = QAction(self.tr("&Quit"), self, shortcut=QKeySequence.StandardKey.Quit)
+        quit_action.triggered.connect(self.close)
+        file_menu.addAction(quit_action)
+
+        incident_menu = bar.addMenu(self.tr("&Incident"))
+        toolbar = QToolBar(self.tr("Dispatch"), self)
+        toolbar.setObjectName("toolbar_dispatch")
+        toolbar.setIconSize(QSize(22, 22))
+        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        for action in self.actions.all():
+            incident_menu.addAction(action)
+            toolbar.addAction(action)
+        refresh = QAction(self.tr("&Refresh"), self, shortcut=QKeySequence.StandardKey.Refresh)
+        refresh.triggered.connect(self._refresh)
+        incident_menu.addSeparator()
+        incident_menu.addAction(refresh)
+        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, toolbar)
+
+        view_menu = bar.addMenu(self.tr("&View"))
+        view_menu.addAction(self.detail_dock.toggleViewAction())
+        view_menu.addAction(toolbar.toggleViewAction())
+        view_menu.addSeparator()
+        theme_menu = view_menu.addMenu(self.tr("&Theme"))
+        group = QActionGroup(self)
+        names = {"dark": self.tr("Dark"), "light": self.tr("Light")}
+        current = QApplication.instance().property("gridwatch_theme") or "dark"
+        for theme in THEMES:
+            action = QAction(names[theme], self, checkable=True, checked=theme == current)
+            action.triggered.connect(lambda _=False, t=theme: self._set_theme(t))
+            group.addAction(action)
+            theme_menu.addAction(action)
+        language_menu = view_menu.addMenu(self.tr("&Language"))
+        lang_group = QActionGroup(self)
+        for code, label in (("zh_CN", "中文"), ("en", "English")):
+            action = QAction(label, self, checkable=True, checked=code == self.context.lang)
+            action.triggered.connect(lambda _=False, c=code: self._set_language(c))
+            lang_group.addAction(action)
+            language_menu.addAction(action)
+
+        help_menu = bar.addMenu(self.tr("&Help"))
+        about = QAction(self.tr("&About Gridwatch"), self)
+        about.triggered.connect(self._about)
+        help_menu.addAction(about)
+
+    def _build_status_bar(self) -> None:
+        status = self.statusBar()
+        self.operator_label = QLabel(self.tr("Operator: %1").replace("%1", self.context.operator), self)
+        self.operator_label.setObjectName("operator_label")
+        self.counts_label = QLabel(self)
+        self.store_label = QLabel(self.context.store.url, self)
+        self.store_label.setToolTip(self.tr("Database"))
+        self.simulation_label = QLabel(self)
+        if self.duties.simulation is not None:
+            self.simulation_label.setText(self.tr("Demo simulation running"))
+        self.clock_label = QLabel(self)
+        for label in (self.operator_label, self.counts_label, self.simulation_label, self.store_label):
+            status.addPermanentWidget(label)
+        status.addPermanentWidget(self.clock_label)
+
+    # -- behaviour ---------------------------------------------------------------------------
+    def _select_incident(self, incident_id: int) -> None:
+        self.actions.set_incident(self.queue_model.row_for_id(incident_id) if incident_id >= 0 else None)
+        self.detail.show_incident(incident_id)
+
+    def _after_change(self, incident_id: int) -> None:
+        self._refresh()
+        if incident_id == self.detail.incident_id:
+            self.detail.show_incident(incident_id)
+
+    def _refresh(self) -> None:
+        self.queue_model.refresh()
+        self.alarm_bar.refresh()
+
+    def _show_counts(self, pinned: int, total: int) -> None:
+        self.counts_label.setText(self.tr("%n incident(s) in view", "", pinned + total))
+
+    def _show_clock(self) -> None:
+        from PySide6.QtCore import QDateTime, QLocale
+        self.clock_label.setText(QLocale().toString(QDateTime.currentDateTime(), "yyyy-MM-dd HH:mm:ss"))
+
+    def _on_alarm(self, incident_id: int) -> None:
+        QApplication.beep()
+        QApplication.alert(self)
+        self.statusBar().showMessage(self.tr("One-key report received — acknowledge it in the red bar"), 15_000)
+
+    def _set_theme(self, theme: str) -> None:
+        applied = apply_theme(QApplication.instance(), theme)
+        self.settings.set("theme", applied)
+
+    def _set_language(self, lang: str) -> None:
+        self.settings.set("language", lang)
+        if lang != self.context.lang:
+            QMessageBox.information(self, self.tr("Language"),
+                                    self.tr("The new language is used from the next start."))
+
+    def _about(self) -> None:
+        QMessageBox.about(self, self.tr("About Gridwatch"),
+                          self.tr("Gridwatch %1 — command-room console for grid-based community "
+                                  "governance.\nDatabase: %2").replace("%1", __version__)
+                          .replace("%2", self.context.store.url))
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.duties.stop()
+        self._refresh_timer.stop()
+        self._clock_timer.stop()
+        self.settings.save_window(self, SETTINGS_KEY)
+        super().closeEvent(event)

@@ -51,6 +51,8 @@ class DeadlinePolicy:
                 raise ValueError(f"level {rule.level} deadline must be positive")
         if self.supervision_grace < timedelta(0):
             raise ValueError("supervision grace cannot be negative")
+        if self.one_key_deadline <= timedelta(0):
+            raise ValueError("one-key deadline must be positive")
         object.__setattr__(self, "_by_level", {r.level: r for r in self.rules})
 
     def rule(self, level: int) -> LevelRule:
@@ -65,5 +67,6 @@ class DeadlinePolicy:
         return self.rule(level).deadline
 
     def with_deadline(self, level: int, deadline: timedelta) -> "DeadlinePolicy":
+        self.rule(level)  # an unknown level is an error, not a silent no-op
         rules = tuple(replace(r, deadline=deadline) if r.level == level else r for r in self.rules)
         return replace(self, rules=rules)

@@ -63,10 +63,14 @@ class Taxonomy:
             data = json.loads(Path(path).read_text(encoding="utf-8"))
             categories, items = [], []
             for cat in data["categories"]:
-                categories.append(Category(cat["code"], cat["zh"], cat["en"]))
+                code = _text(cat, "code")
+                categories.append(Category(code, _text(cat, "zh"), _text(cat, "en")))
                 for item in cat["items"]:
-                    items.append(SubItem(item["code"], cat["code"], item["zh"], item["en"],
-                                         int(item["level"]), item["handler"]))
+                    level = item["level"]
+                    if type(level) is not int:  # not 2.5, not true, not "2"
+                        raise ValueError(f"sub-item {item.get('code')!r} level {level!r} is not a whole number")
+                    items.append(SubItem(_text(item, "code"), code, _text(item, "zh"), _text(item, "en"),
+                                         level, _text(item, "handler")))
         except (KeyError, TypeError, ValueError) as exc:
             raise TaxonomyError(f"cannot read taxonomy {path}: {exc}") from exc
         return cls(categories, items)
@@ -85,6 +89,14 @@ class Taxonomy:
 
     def has_item(self, code: str) -> bool:
         return code in self._items
+
+
+def _text(entry: dict, key: str) -> str:
+    """A required, non-blank string field of a taxonomy entry."""
+    value = entry[key]
+    if not isinstance(value, str) or not value.strip():
+        raise ValueError(f"{key!r} of {entry.get('code', entry)!r} must be a non-empty string, not {value!r}")
+    return value
 
 
 _DEFAULT: Taxonomy | None = None

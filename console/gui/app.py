@@ -78,8 +78,10 @@ def run_console(args) -> int:
         from console.gui.context import ConsoleContext
 
         is_demo = demo_info(store) is not None
-        context = ConsoleContext(store, service, tasks, default_taxonomy(), clock,
-                                 _operator_name(store, args.operator), lang, is_demo)
+        operator = _operator_name(store, args.operator)
+        if operator is None:
+            return _fail(f"no operator with login {args.operator!r} in this database", 2)
+        context = ConsoleContext(store, service, tasks, default_taxonomy(), clock, operator, lang, is_demo)
         window = MainWindow(context, settings, simulation_speed=args.speed if is_demo else 0.0)
         window.show()
         if args.screenshot is not None:
@@ -126,8 +128,8 @@ def _fill_demo_town(app, store, tasks) -> bool:
     return outcome["ok"]
 
 
-def _operator_name(store, login: str | None) -> str:
-    """The operator on duty: the named login, else the demo duty officer, else the system user."""
+def _operator_name(store, login: str | None) -> str | None:
+    """The operator on duty: the named login (None if unknown), else the duty officer, else the system user."""
     from sqlalchemy import select
 
     from console.storage.models import Operator
@@ -141,4 +143,4 @@ def _operator_name(store, login: str | None) -> str:
         operator = session.scalars(query.limit(1)).first()
     if operator is not None:
         return operator.display_name
-    return login or getpass.getuser()
+    return None if login else getpass.getuser()

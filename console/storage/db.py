@@ -10,6 +10,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from alembic.util import CommandError
 from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
@@ -105,9 +106,20 @@ def open_store(url: str, *, migrate_schema: bool = True) -> Store:
             connection.execute(text("SELECT 1"))
         if migrate_schema:
             migrate(engine)
-    except (OperationalError, SQLAlchemyError) as exc:
+    except (OperationalError, SQLAlchemyError, CommandError) as exc:
+        # CommandError: alembic cannot place the database's revision, e.g. it was made by a newer Gridwatch.
         engine.dispose()
-        reason = str(getattr(exc, "orig", exc)).strip().splitlines()[0] if str(exc) else type(exc).__name__
         raise StoreError(f"cannot open database {engine.url.render_as_string(hide_password=True)}: "
-                         f"{reason}") from exc
+                         f"{_one_line(exc)}") from exc
     return Store(engine, sessionmaker(engine, expire_on_commit=False))
+
+
+def _one_line(exc: BaseException) -> str:
+    """The first non-empty line of the driver's message (or of the exception), else its class name."""
+    for candidate in (getattr(exc, "orig", None), exc):
+        if candidate is None:
+            continue
+        lines = [line.strip() for line in str(candidate).splitlines() if line.strip()]
+        if lines:
+            return lines[0]
+    return type(exc).__name__

@@ -25,7 +25,10 @@ from console.core.workflow import (OPEN_STATUSES, Action, RejectReason, Source, 
                                    is_open, next_status)
 from console.storage.db import Store
 from console.storage.models import (Attachment, AuditEntry, Department, Grid, Incident, SupervisionOrder,
-                                    Worker)
+                                    Village, Worker)
+
+#: How often a report is retried when another console took the same number at the same moment.
+NUMBER_ATTEMPTS = 5
 
 
 class IncidentNotFound(WorkflowError):
@@ -96,23 +99,45 @@ class DispatchService:
     # -- reporting ---------------------------------------------------------------------------
     def report(self, draft: IncidentDraft, actor: str) -> int:
         """File a new incident; a one-key report jumps the queue and raises the alarm."""
+        _require_actor(actor)
+        if not self.taxonomy.has_item(draft.subitem):
+            raise WorkflowError(f"Unknown event sub-item {draft.subitem!r}")
         item = self.taxonomy.item(draft.subitem)
         level = draft.level or item.default_level
-        self.policy.rule(level)
+        self._check_level(level)
         if not draft.title.strip():
             raise WorkflowError("A report needs a title")
         source = Source(draft.source)
-        one_key = source is Source.ONE_KEY
         now = self.clock.now()
+        for attempt in range(1, NUMBER_ATTEMPTS + 1):
+            tried: list[str] = []
+            try:
+                return self._file_report(draft, actor, item, level, source, now, tried)
+            except IntegrityError:
+                # Another console filed a report with the same number between our read and our write:
+                # take the next number.  Any other integrity error is not ours to hide.
+                if attempt == NUMBER_ATTEMPTS or not tried or not self._number_taken(tried[0]):
+                    raise
+        raise AssertionError("unreachable")
+
+    def _number_taken(self, number: str) -> bool:
+        with self.store.sessions() as session:
+            return session.scalar(select(Incident.id).where(Incident.number == number)) is not None
+
+    def _file_report(self, draft, actor, item, level, source, now, tried) -> int:
+        one_key = source is Source.ONE_KEY
         with self.store.sessions.begin() as session:
             village_id = draft.village_id
+            if village_id is not None and session.get(Village, village_id) is None:
+                raise WorkflowError(f"Unknown village {village_id}")
             if draft.grid_id is not None:
                 grid = session.get(Grid, draft.grid_id)
                 if grid is None:
                     raise WorkflowError(f"Unknown grid {draft.grid_id}")
                 village_id = village_id or grid.village_id
+            tried.append(self._next_number(session, now))
             incident = Incident(
-                number=self._next_number(session, now), title=draft.title.strip(),
+                number=tried[-1], title=draft.title.strip(),
                 description=draft.description, category=item.category, subitem=item.code, level=level,
                 source=source.value, lon=draft.lon, lat=draft.lat, grid_id=draft.grid_id,
                 village_id=village_id, reporter=draft.reporter, created_at=now,
@@ -127,20 +152,28 @@ class DispatchService:
             return incident.id
 
     def _next_number(self, session: Session, now: datetime) -> str:
-        prefix = f"{now:%Y%m%d}-"
-        last = session.scalar(select(func.max(Incident.number)).where(Incident.number.like(prefix + "%")))
-        sequence = int(last.rsplit("-", 1)[1]) + 1 if last else 1
-        return incident_number(now, sequence)
+        return incident_number(now, _last_sequence(session, Incident.number, f"{now:%Y%m%d}-") + 1)
 
     # -- workflow steps ----------------------------------------------------------------------
     def accept(self, incident_id: int, actor: str, *, level: int | None = None, note: str = "",
                expected_version: int | None = None) -> None:
-        """Accept a report, optionally re-grading its difficulty (which resets its deadline)."""
+        """Accept a report, optionally re-grading its difficulty (which moves its deadline).
+
+        The new level's deadline counts from when the current deadline started: the report, or the
+        last reopening.  A deadline moved into the future can be reminded and supervised again."""
+        if level is not None:
+            self._check_level(level)
+
         def change(session, incident):
             if level is not None and level != incident.level:
-                self.policy.rule(level)
+                started = session.scalar(select(func.max(AuditEntry.at)).where(
+                    AuditEntry.incident_id == incident.id, AuditEntry.action == Action.REOPEN.value))
+                started = max(started, incident.created_at) if started else incident.created_at
                 incident.level = level
-                incident.deadline_at = incident.created_at + self.policy.deadline_for(level, incident.one_key)
+                incident.deadline_at = started + self.policy.deadline_for(level, incident.one_key)
+                if incident.deadline_at > self.clock.now():
+                    incident.reminded_at = None
+                    incident.supervised_at = None
         self._step(incident_id, actor, Action.ACCEPT, note, expected_version, change)
 
     def reject(self, incident_id: int, actor: str, reason: RejectReason, *, duplicate_of: str = "",
@@ -233,6 +266,7 @@ class DispatchService:
 
     def acknowledge_alarm(self, incident_id: int, actor: str) -> None:
         """An operator has seen a one-key alarm; it stops sounding (the incident stays first until handled)."""
+        _require_actor(actor)
         with self.store.sessions.begin() as session:
             incident = self._load(session, incident_id)
             if not incident.one_key:
@@ -244,6 +278,7 @@ class DispatchService:
 
     def comment(self, incident_id: int, actor: str, note: str) -> None:
         """Add a note to the timeline without changing the status."""
+        _require_actor(actor)
         if not note.strip():
             raise WorkflowError("An empty comment adds nothing")
         with self.store.sessions.begin() as session:
@@ -255,10 +290,14 @@ class DispatchService:
         """Record due reminders and supervision orders (each incident its own transaction)."""
         now = self.clock.now()
         with self.store.sessions() as session:
+            # Exactly the incidents with something due (see due_escalations): an incident reminded but
+            # still within its grace period must not take one of the ``limit`` places every sweep.
             candidates = session.scalars(
                 select(Incident.id)
                 .where(Incident.status.in_([s.value for s in OPEN_STATUSES]), Incident.deadline_at <= now,
-                       (Incident.reminded_at.is_(None)) | (Incident.supervised_at.is_(None)))
+                       Incident.reminded_at.is_(None)
+                       | (Incident.supervised_at.is_(None)
+                          & (Incident.deadline_at <= now - self.policy.supervision_grace)))
                 .order_by(Incident.deadline_at).limit(limit)).all()
         reminded, supervised = [], []
         for incident_id in candidates:
@@ -298,10 +337,7 @@ class DispatchService:
             raise StaleIncident(f"incident {incident_id} changed during the deadline check") from exc
 
     def _next_order_number(self, session: Session, now: datetime) -> str:
-        prefix = f"DB-{now.year}-"
-        last = session.scalar(select(func.max(SupervisionOrder.number))
-                              .where(SupervisionOrder.number.like(prefix + "%")))
-        return supervision_number(now.year, int(last.rsplit("-", 1)[1]) + 1 if last else 1)
+        return supervision_number(now.year, _last_sequence(session, SupervisionOrder.number, f"DB-{now.year}-") + 1)
 
     # -- reading -----------------------------------------------------------------------------
     def timeline(self, incident_id: int) -> list[TimelineStep]:
@@ -334,8 +370,7 @@ class DispatchService:
 
     def _step(self, incident_id, actor, action, note, expected_version, change=None):
         """Run one workflow step; ``change`` may edit the row and return the note to record."""
-        if not actor:
-            raise WorkflowError("Every step needs the operator who takes it")
+        _require_actor(actor)
         try:
             with self.store.sessions.begin() as session:
                 incident = self._load(session, incident_id)
@@ -345,7 +380,10 @@ class DispatchService:
                 before = Status(incident.status)
                 after = next_status(before, action, incident.number)
                 if change is not None:
-                    note = change(session, incident) or note
+                    # No autoflush while the step looks things up: a half-made change flushed early
+                    # would bump the incident's version twice in one step.
+                    with session.no_autoflush:
+                        note = change(session, incident) or note
                 incident.status = after.value
                 incident.queue_rank = queue_rank(incident.one_key, after)
                 self._record(session, incident, actor, action, before, after, note)
@@ -353,7 +391,38 @@ class DispatchService:
             raise StaleIncident(f"Incident {incident_id} was changed by someone else; reload it and try again") \
                 from exc
 
+    def _check_level(self, level) -> None:
+        try:
+            self.policy.rule(level)
+        except ValueError as exc:
+            raise WorkflowError(str(exc).capitalize()) from None
+
     def _record(self, session, incident, actor, action, before, after, note):
         session.add(AuditEntry(incident_id=incident.id, at=self.clock.now(), actor=actor, action=action.value,
                                from_status=before.value if before else None,
                                to_status=after.value if after else None, note=note))
+
+
+def _require_actor(actor: str) -> None:
+    if not actor or not actor.strip():
+        raise WorkflowError("Every step needs the operator who takes it")
+
+
+def _last_sequence(session: Session, column, prefix: str) -> int:
+    """The highest sequence number after ``prefix`` in ``column`` (0 if none).
+
+    Sequences are zero-padded to 4 digits and grow wider past 9999, where text
+    order stops being number order ("…-9999" sorts after "…-10000"): when the
+    text maximum is all nines, the next wider numbers are looked at too.  Each
+    look-up is a ``max`` over a ``LIKE`` prefix, which does not depend on the
+    database's collation and finds today's (the newest) numbers first."""
+    pattern, sequence = prefix + "%", 0
+    while True:
+        last = session.scalar(select(func.max(column)).where(column.like(pattern)))
+        if last is None:
+            return sequence
+        digits = last[len(prefix):]
+        sequence = max(sequence, int(digits))
+        if digits.strip("9"):
+            return sequence
+        pattern = prefix + "_" * (len(digits) + 1)

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from enum import Enum
 
-from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy import Integer, Select, and_, func, or_, select, type_coerce
 from sqlalchemy.engine import Connection
 
 from console.core.clock import to_epoch
@@ -97,9 +97,13 @@ class QueueRow:
     version: int
 
 
-_ROW_COLUMNS = (T.c.id, T.c.number, T.c.title, T.c.created_at, T.c.category, T.c.subitem, T.c.level,
-                V.c.name_zh, G.c.name, T.c.status, T.c.assignee_text, T.c.deadline_at, T.c.source,
-                T.c.one_key, T.c.alarm_acknowledged_at, T.c.reminded_at, T.c.supervised_at, T.c.version)
+# Plain values as QueueRow declares them: epoch seconds (not the datetimes the ORM type would make),
+# "" for a missing village or grid, and flags as booleans.
+_ROW_COLUMNS = (T.c.id, T.c.number, T.c.title, type_coerce(T.c.created_at, Integer), T.c.category, T.c.subitem,
+                T.c.level, func.coalesce(V.c.name_zh, ""), func.coalesce(G.c.name, ""), T.c.status,
+                T.c.assignee_text, type_coerce(T.c.deadline_at, Integer), T.c.source, T.c.one_key,
+                T.c.alarm_acknowledged_at.is_not(None), T.c.reminded_at.is_not(None),
+                T.c.supervised_at.is_not(None), T.c.version)
 
 _OPEN = [s.value for s in OPEN_STATUSES]
 
@@ -126,9 +130,9 @@ def _conditions(flt: QueueFilter, now: datetime) -> list:
     text = flt.text.strip()
     if text:
         pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        conds.append(or_(T.c.number.like(pattern, escape="\\"), T.c.title.like(pattern, escape="\\"),
-                         T.c.description.like(pattern, escape="\\"),
-                         T.c.assignee_text.like(pattern, escape="\\")))
+        # ILIKE: case-insensitive in PostgreSQL as SQLite's LIKE already is ("fire" finds "Fire").
+        conds.append(or_(*(column.ilike(pattern, escape="\\")
+                           for column in (T.c.number, T.c.title, T.c.description, T.c.assignee_text))))
     return conds
 
 
@@ -155,6 +159,8 @@ class QueueQuery:
 
     def page(self, conn: Connection, now: datetime, offset: int, limit: int, total: int) -> list[QueueRow]:
         """Unpinned rows ``offset .. offset+limit`` in sort order (``total`` is the unpinned count)."""
+        if offset < 0:  # rows before the first do not exist (and PostgreSQL refuses a negative OFFSET)
+            limit, offset = limit + offset, 0
         if offset >= total or limit <= 0:
             return []
         limit = min(limit, total - offset)

@@ -40,11 +40,11 @@ class MainWindow(QMainWindow):
         self.resize(1500, 900)
 
         self.queue_model = IncidentQueueModel(context.store, context.tasks, context.service, context.lang, self)
-        self.queue_view = QueueView(self.queue_model, self)
-        self.alarm_bar = OneKeyAlarmBar(context.store, context.tasks, context.service, context.operator, self)
-        self.detail = IncidentDetailPane(context.tasks, context.service, context.taxonomy, context.lang, self)
-        self.actions = IncidentActions(context.store, context.tasks, context.service, context.taxonomy,
-                                       context.operator, context.lang, self)
+        self.actions = IncidentActions(context.tasks, context.service, context.operator, context.lang, parent=self)
+        self.queue_view = QueueView(self.queue_model, self.actions, self)
+        self.alarm_bar = OneKeyAlarmBar(context.store, context.tasks, context.service, context.operator,
+                                        context.lang, self)
+        self.detail = IncidentDetailPane(context.tasks, context.service, context.lang, self)
         self.duties = BackgroundDuties(context, simulation_speed, parent=self)
 
         central = QWidget(self)
@@ -60,11 +60,14 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self._build_status_bar()
 
-        self.queue_view.incident_selected.connect(self._select_incident)
-        self.queue_view.context_menu_requested.connect(self.actions.popup_menu)
+        self.queue_view.current_changed.connect(self.detail.show_row)
+        self.actions.incident_changed.connect(self.detail.reload)
+        self.actions.incident_changed.connect(lambda _id: self.alarm_bar.refresh())
+        self.actions.action_failed.connect(
+            lambda _id, message: self.statusBar().showMessage(message, 10_000))
         self.alarm_bar.incident_activated.connect(self.queue_view.select_incident)
+        self.alarm_bar.alarm_acknowledged.connect(lambda _id: self.queue_model.refresh())
         self.alarm_bar.alarm_raised.connect(self._on_alarm)
-        self.actions.incident_changed.connect(self._after_change)
         self.duties.store_changed.connect(self._refresh)
         self.duties.duty_failed.connect(lambda message: self.statusBar().showMessage(message, 10_000))
         self.queue_model.counts_changed.connect(self._show_counts)
@@ -157,15 +160,6 @@ class MainWindow(QMainWindow):
         status.addPermanentWidget(self.clock_label)
 
     # -- behaviour ---------------------------------------------------------------------------
-    def _select_incident(self, incident_id: int) -> None:
-        self.actions.set_incident(self.queue_model.row_for_id(incident_id) if incident_id >= 0 else None)
-        self.detail.show_incident(incident_id)
-
-    def _after_change(self, incident_id: int) -> None:
-        self._refresh()
-        if incident_id == self.detail.incident_id:
-            self.detail.show_incident(incident_id)
-
     def _refresh(self) -> None:
         self.queue_model.refresh()
         self.alarm_bar.refresh()

@@ -15,9 +15,9 @@ from widgets.queue_model import COLUMN_OF_KEY, Column, IncidentQueueModel, Queue
 
 SEARCH_DEBOUNCE_MS = 250
 ROW_HEIGHT = 24
-_COLUMN_WIDTHS = {Column.NUMBER: 140, Column.REPORTED: 100, Column.CATEGORY: 210, Column.LEVEL: 125,
-                  Column.PLACE: 190, Column.STATUS: 100, Column.ASSIGNEE: 150, Column.TIME_LEFT: 150,
-                  Column.SOURCE: 120}
+_COLUMN_WIDTHS = {Column.NUMBER: 125, Column.REPORTED: 95, Column.CATEGORY: 175, Column.LEVEL: 105,
+                  Column.PLACE: 175, Column.STATUS: 95, Column.ASSIGNEE: 125, Column.TIME_LEFT: 115,
+                  Column.SOURCE: 95}
 _STATUS_ORDER = [Status.REPORTED, Status.ACCEPTED, Status.DISPATCHED, Status.IN_PROGRESS, Status.REOPENED,
                  Status.RESOLVED, Status.CLOSED, Status.REJECTED]
 
@@ -191,6 +191,7 @@ class QueueView(QWidget):
             self.source_filter.addItem(labels.source_name(source), source.value)
         self.search.setPlaceholderText(self.tr("Search number, title, description, assignee…"))
         self.search.setClearButtonEnabled(True)
+        self.search.setMinimumWidth(180)
         for combo in (self.category_filter, self.village_filter):
             combo.setMaxVisibleItems(24)
             combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)

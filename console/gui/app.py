@@ -82,7 +82,9 @@ def run_console(args) -> int:
         if operator is None:
             return _fail(f"no operator with login {args.operator!r} in this database", 2)
         context = ConsoleContext(store, service, tasks, default_taxonomy(), clock, operator, lang, is_demo)
-        window = MainWindow(context, settings, simulation_speed=args.speed if is_demo else 0.0)
+        # A screenshot uses the default 1600×900 layout and leaves the operator's saved layout alone.
+        window = MainWindow(context, settings, simulation_speed=args.speed if is_demo else 0.0,
+                            remember_layout=args.screenshot is None)
         window.show()
         if args.screenshot is not None:
             target = args.screenshot
@@ -92,6 +94,7 @@ def run_console(args) -> int:
                 if not window.grab().save(str(target), "PNG"):
                     exit_code = _fail(f"cannot write screenshot {target}")
                 window.close()
+            QTimer.singleShot(int(args.after * 600), window.select_first_incident)
             QTimer.singleShot(int(args.after * 1000), take_screenshot)
         app.exec()
     finally:

@@ -31,13 +31,13 @@ class MainWindow(QMainWindow):
     """The command-room console window for one operator."""
 
     def __init__(self, context: ConsoleContext, settings: ConsoleSettings, simulation_speed: float = 0.0,
-                 parent: QWidget | None = None):
+                 remember_layout: bool = True, parent: QWidget | None = None):
         super().__init__(parent)
         self.context = context
         self.settings = settings
         self.setObjectName("MainWindow")
         self.setWindowTitle(self.tr("Gridwatch — command room"))
-        self.resize(1500, 900)
+        self.resize(1600, 900)
 
         self.queue_model = IncidentQueueModel(context.store, context.tasks, context.service, context.lang, self)
         self.actions = IncidentActions(context.tasks, context.service, context.operator, context.lang, parent=self)
@@ -57,6 +57,7 @@ class MainWindow(QMainWindow):
 
         self.detail_dock = self._add_dock(self.detail, "detail", self.tr("Incident"),
                                           Qt.DockWidgetArea.RightDockWidgetArea)
+        self.resizeDocks([self.detail_dock], [380], Qt.Orientation.Horizontal)
         self._build_menus()
         self._build_status_bar()
 
@@ -70,7 +71,6 @@ class MainWindow(QMainWindow):
         self.alarm_bar.alarm_raised.connect(self._on_alarm)
         self.duties.store_changed.connect(self._refresh)
         self.duties.duty_failed.connect(lambda message: self.statusBar().showMessage(message, 10_000))
-        self.queue_model.counts_changed.connect(self._show_counts)
         self.queue_model.query_failed.connect(lambda message: self.statusBar().showMessage(message, 10_000))
 
         self._refresh_timer = QTimer(self, interval=REFRESH_INTERVAL_MS)
@@ -78,7 +78,9 @@ class MainWindow(QMainWindow):
         self._clock_timer = QTimer(self, interval=1_000)
         self._clock_timer.timeout.connect(self._show_clock)
 
-        self.settings.restore_window(self, SETTINGS_KEY)
+        self.remember_layout = remember_layout
+        if remember_layout:
+            self.settings.restore_window(self, SETTINGS_KEY)
         self.queue_model.refresh()
         self.alarm_bar.refresh()
         self._refresh_timer.start()
@@ -148,14 +150,13 @@ class MainWindow(QMainWindow):
         status = self.statusBar()
         self.operator_label = QLabel(self.tr("Operator: %1").replace("%1", self.context.operator), self)
         self.operator_label.setObjectName("operator_label")
-        self.counts_label = QLabel(self)
         self.store_label = QLabel(self.context.store.url, self)
         self.store_label.setToolTip(self.tr("Database"))
         self.simulation_label = QLabel(self)
         if self.duties.simulation is not None:
             self.simulation_label.setText(self.tr("Demo simulation running"))
         self.clock_label = QLabel(self)
-        for label in (self.operator_label, self.counts_label, self.simulation_label, self.store_label):
+        for label in (self.operator_label, self.simulation_label, self.store_label):
             status.addPermanentWidget(label)
         status.addPermanentWidget(self.clock_label)
 
@@ -164,12 +165,15 @@ class MainWindow(QMainWindow):
         self.queue_model.refresh()
         self.alarm_bar.refresh()
 
-    def _show_counts(self, pinned: int, total: int) -> None:
-        self.counts_label.setText(self.tr("%n incident(s) in view", "", pinned + total))
-
     def _show_clock(self) -> None:
         from PySide6.QtCore import QDateTime, QLocale
         self.clock_label.setText(QLocale().toString(QDateTime.currentDateTime(), "yyyy-MM-dd HH:mm:ss"))
+
+    def select_first_incident(self) -> None:
+        """Select the top row of the queue (used for screenshots and at start-up)."""
+        index = self.queue_model.index(0, 0)
+        if index.isValid():
+            self.queue_view.table.setCurrentIndex(index)
 
     def _on_alarm(self, incident_id: int) -> None:
         QApplication.beep()
@@ -196,5 +200,6 @@ class MainWindow(QMainWindow):
         self.duties.stop()
         self._refresh_timer.stop()
         self._clock_timer.stop()
-        self.settings.save_window(self, SETTINGS_KEY)
+        if self.remember_layout:
+            self.settings.save_window(self, SETTINGS_KEY)
         super().closeEvent(event)

@@ -1,0 +1,785 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="zh_CN" sourcelanguage="en">
+<context>
+    <name>Action</name>
+    <message>
+        <source>Reported</source>
+        <translation>上报</translation>
+    </message>
+    <message>
+        <source>Accepted</source>
+        <translation>受理</translation>
+    </message>
+    <message>
+        <source>Rejected</source>
+        <translation>退回</translation>
+    </message>
+    <message>
+        <source>Assigned</source>
+        <translation>派遣</translation>
+    </message>
+    <message>
+        <source>Started</source>
+        <translation>开始处置</translation>
+    </message>
+    <message>
+        <source>Resolved</source>
+        <translation>处置完成</translation>
+    </message>
+    <message>
+        <source>Verified and closed</source>
+        <translation>核查结案</translation>
+    </message>
+    <message>
+        <source>Reopened</source>
+        <translation>重新启动</translation>
+    </message>
+    <message>
+        <source>Overdue reminder</source>
+        <translation>超时提醒</translation>
+    </message>
+    <message>
+        <source>Supervision order</source>
+        <translation>督办单</translation>
+    </message>
+    <message>
+        <source>Alarm acknowledged</source>
+        <translation>警报已确认</translation>
+    </message>
+    <message>
+        <source>Comment</source>
+        <translation>备注</translation>
+    </message>
+</context>
+<context>
+    <name>ActionDialogs</name>
+    <message>
+        <source>Resolve incident</source>
+        <translation>处置完成</translation>
+    </message>
+    <message>
+        <source>The handler&apos;s feedback (required):</source>
+        <translation>处置反馈（必填）：</translation>
+    </message>
+    <message>
+        <source>Resolve</source>
+        <translation>提交反馈</translation>
+    </message>
+    <message>
+        <source>Reopen incident</source>
+        <translation>重新启动事件</translation>
+    </message>
+    <message>
+        <source>Why is it reopened? (required)</source>
+        <translation>重新启动的原因（必填）</translation>
+    </message>
+    <message>
+        <source>Reopen</source>
+        <translation>重新启动</translation>
+    </message>
+</context>
+<context>
+    <name>AssignDialog</name>
+    <message>
+        <source>Assign incident</source>
+        <translation>派遣事件</translation>
+    </message>
+    <message>
+        <source>Filter workers and departments…</source>
+        <translation>筛选网格员和部门…</translation>
+    </message>
+    <message>
+        <source>Loading candidates…</source>
+        <translation>正在加载候选人…</translation>
+    </message>
+    <message>
+        <source>Instructions for the assignees (optional)</source>
+        <translation>给承办人的处置要求（可选）</translation>
+    </message>
+    <message>
+        <source>Assign</source>
+        <translation>派遣</translation>
+    </message>
+    <message>
+        <source>Grid worker</source>
+        <translation>网格员</translation>
+    </message>
+    <message>
+        <source>Departments</source>
+        <translation>部门</translation>
+    </message>
+    <message>
+        <source>Note:</source>
+        <translation>备注：</translation>
+    </message>
+    <message>
+        <source>This grid</source>
+        <translation>本网格</translation>
+    </message>
+    <message>
+        <source>Same village</source>
+        <translation>同村（社区）</translation>
+    </message>
+    <message>
+        <source>Other workers</source>
+        <translation>其他网格员</translation>
+    </message>
+    <message>
+        <source>(off duty)</source>
+        <translation>（不在岗）</translation>
+    </message>
+    <message>
+        <source>usual handler</source>
+        <translation>常规承办</translation>
+    </message>
+    <message>
+        <source>Cannot load candidates: %1</source>
+        <translation>无法加载候选人：%1</translation>
+    </message>
+    <message>
+        <source>%1 departments: a joint meeting</source>
+        <translation>%1 个部门：联席会议</translation>
+    </message>
+    <message>
+        <source>Choose a grid worker, one department, or several for a joint meeting</source>
+        <translation>请选择一名网格员、一个部门，或多个部门召开联席会议</translation>
+    </message>
+</context>
+<context>
+    <name>Duration</name>
+    <message>
+        <source>%1d %2h</source>
+        <translation>%1天%2小时</translation>
+    </message>
+    <message>
+        <source>%1h %2m</source>
+        <translation>%1小时%2分</translation>
+    </message>
+    <message>
+        <source>%1m %2s</source>
+        <translation>%1分%2秒</translation>
+    </message>
+    <message>
+        <source>%1s</source>
+        <translation>%1秒</translation>
+    </message>
+    <message>
+        <source>overdue %1</source>
+        <translation>已超时 %1</translation>
+    </message>
+</context>
+<context>
+    <name>FirstRun</name>
+    <message>
+        <source>Gridwatch</source>
+        <translation>网格守望</translation>
+    </message>
+    <message>
+        <source>Could not write the demo town: %1</source>
+        <translation>无法生成演示镇数据：%1</translation>
+    </message>
+    <message>
+        <source>Building the demo town (first start)…</source>
+        <translation>正在生成演示镇数据（首次启动）…</translation>
+    </message>
+</context>
+<context>
+    <name>IncidentActions</name>
+    <message>
+        <source>&amp;Accept</source>
+        <extracomment>The incident was changed by one of these actions. An action on the incident was refused or failed; the message was shown to the operator.</extracomment>
+        <translation>受理(&amp;A)</translation>
+    </message>
+    <message>
+        <source>Accept the report into the workflow</source>
+        <translation>受理上报，进入处置流程</translation>
+    </message>
+    <message>
+        <source>Re&amp;ject…</source>
+        <translation>退回(&amp;J)…</translation>
+    </message>
+    <message>
+        <source>Reject the report as invalid or a duplicate</source>
+        <translation>以无效或重复为由退回上报</translation>
+    </message>
+    <message>
+        <source>A&amp;ssign…</source>
+        <translation>派遣(&amp;S)…</translation>
+    </message>
+    <message>
+        <source>Dispatch to a grid worker or departments (several: joint meeting)</source>
+        <translation>派遣给网格员或部门（多个部门：联席会议）</translation>
+    </message>
+    <message>
+        <source>S&amp;tart handling</source>
+        <translation>开始处置(&amp;T)</translation>
+    </message>
+    <message>
+        <source>The assignee has started handling</source>
+        <translation>承办人已开始处置</translation>
+    </message>
+    <message>
+        <source>&amp;Resolve…</source>
+        <translation>处置完成(&amp;R)…</translation>
+    </message>
+    <message>
+        <source>Record the handler&apos;s feedback</source>
+        <translation>登记承办人的处置反馈</translation>
+    </message>
+    <message>
+        <source>&amp;Verify and close</source>
+        <translation>核查结案(&amp;V)</translation>
+    </message>
+    <message>
+        <source>Verify the resolution and close the loop</source>
+        <translation>核查处置结果并闭环结案</translation>
+    </message>
+    <message>
+        <source>Re&amp;open…</source>
+        <translation>重新启动(&amp;O)…</translation>
+    </message>
+    <message>
+        <source>Reopen a finished incident</source>
+        <translation>重新启动已办结的事件</translation>
+    </message>
+    <message>
+        <source>Ac&amp;knowledge alarm</source>
+        <translation>确认警报(&amp;K)</translation>
+    </message>
+    <message>
+        <source>Silence the one-key alarm (the incident stays first)</source>
+        <translation>确认一键报警（事件仍置顶）</translation>
+    </message>
+    <message>
+        <source>Changed by someone else</source>
+        <translation>已被他人修改</translation>
+    </message>
+    <message>
+        <source>Action refused</source>
+        <translation>操作被拒绝</translation>
+    </message>
+    <message>
+        <source>Action failed</source>
+        <translation>操作失败</translation>
+    </message>
+    <message>
+        <source>The database did not accept the change: %1</source>
+        <translation>数据库未能保存修改：%1</translation>
+    </message>
+</context>
+<context>
+    <name>IncidentDetailPane</name>
+    <message>
+        <source>Select an incident to see its details.</source>
+        <extracomment>The incident&apos;s data is shown (GUI thread). The incident could not be read; the message is shown in the pane (GUI thread).</extracomment>
+        <translation>选择一条事件查看详情。</translation>
+    </message>
+    <message>
+        <source>Loading…</source>
+        <translation>正在加载…</translation>
+    </message>
+    <message>
+        <source>Level:</source>
+        <translation>难度等级：</translation>
+    </message>
+    <message>
+        <source>Category:</source>
+        <translation>类别：</translation>
+    </message>
+    <message>
+        <source>Source:</source>
+        <translation>来源：</translation>
+    </message>
+    <message>
+        <source>Reporter:</source>
+        <translation>上报人：</translation>
+    </message>
+    <message>
+        <source>Location:</source>
+        <translation>位置：</translation>
+    </message>
+    <message>
+        <source>Coordinates:</source>
+        <translation>坐标：</translation>
+    </message>
+    <message>
+        <source>Assigned to:</source>
+        <translation>承办：</translation>
+    </message>
+    <message>
+        <source>Reported:</source>
+        <translation>上报时间：</translation>
+    </message>
+    <message>
+        <source>Deadline:</source>
+        <translation>办结时限：</translation>
+    </message>
+    <message>
+        <source>Escalation:</source>
+        <translation>督办：</translation>
+    </message>
+    <message>
+        <source>One-key alarm:</source>
+        <translation>一键报警：</translation>
+    </message>
+    <message>
+        <source>Finished:</source>
+        <translation>办结：</translation>
+    </message>
+    <message>
+        <source>Rejected:</source>
+        <translation>退回：</translation>
+    </message>
+    <message>
+        <source>When</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <source>Who</source>
+        <translation>操作人</translation>
+    </message>
+    <message>
+        <source>Step</source>
+        <translation>环节</translation>
+    </message>
+    <message>
+        <source>Description</source>
+        <translation>事件描述</translation>
+    </message>
+    <message>
+        <source>Feedback</source>
+        <translation>处置反馈</translation>
+    </message>
+    <message>
+        <source>Photos</source>
+        <translation>照片</translation>
+    </message>
+    <message>
+        <source>Timeline</source>
+        <translation>处置轨迹</translation>
+    </message>
+    <message>
+        <source>acknowledged %1</source>
+        <translation>已于 %1 确认</translation>
+    </message>
+    <message>
+        <source>NOT acknowledged</source>
+        <translation>尚未确认</translation>
+    </message>
+    <message>
+        <source>resolved %1</source>
+        <translation>%1 处置完成</translation>
+    </message>
+    <message>
+        <source>closed %1</source>
+        <translation>%1 结案</translation>
+    </message>
+    <message>
+        <source>(none)</source>
+        <translation>（无）</translation>
+    </message>
+    <message>
+        <source>(none yet)</source>
+        <translation>（暂无）</translation>
+    </message>
+    <message>
+        <source>Cannot show incident: %1</source>
+        <translation>无法显示事件：%1</translation>
+    </message>
+    <message>
+        <source>%1 (grid worker)</source>
+        <translation>%1（网格员）</translation>
+    </message>
+    <message>
+        <source>[joint meeting]</source>
+        <translation>［联席会议］</translation>
+    </message>
+    <message>
+        <source>reminded %1</source>
+        <translation>%1 已提醒</translation>
+    </message>
+    <message>
+        <source>supervision order %1</source>
+        <translation>%1 已发督办单</translation>
+    </message>
+</context>
+<context>
+    <name>IncidentQueueModel</name>
+    <message>
+        <source>Time until the handling deadline (sorts by deadline)</source>
+        <extracomment>``data(index, IncidentIdRole)`` is the row&apos;s incident id (None while the row is loading). ``data(index, QueueRowRole)`` is the row&apos;s :class:`QueueRow` (None while loading). (pinned one-key rows, all matching rows) after each count query. GUI thread. True while a count or page query is outstanding. GUI thread. A query failed; the argument is a one-line message for the operator. GUI thread.</extracomment>
+        <translation>距办结时限的剩余时间（按时限排序）</translation>
+    </message>
+    <message>
+        <source>Number</source>
+        <translation>编号</translation>
+    </message>
+    <message>
+        <source>Reported</source>
+        <translation>上报时间</translation>
+    </message>
+    <message>
+        <source>Category</source>
+        <translation>类别</translation>
+    </message>
+    <message>
+        <source>Level</source>
+        <translation>等级</translation>
+    </message>
+    <message>
+        <source>Village / grid</source>
+        <translation>村社区 / 网格</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Assignee</source>
+        <translation>承办</translation>
+    </message>
+    <message>
+        <source>Time left</source>
+        <translation>剩余时间</translation>
+    </message>
+    <message>
+        <source>Source</source>
+        <translation>来源</translation>
+    </message>
+    <message>
+        <source>One-key report: alarm acknowledged</source>
+        <translation>一键上报：警报已确认</translation>
+    </message>
+    <message>
+        <source>One-key report: alarm NOT acknowledged</source>
+        <translation>一键上报：警报尚未确认</translation>
+    </message>
+    <message>
+        <source>Supervision order issued</source>
+        <translation>已发督办单</translation>
+    </message>
+    <message>
+        <source>Overdue reminder sent</source>
+        <translation>已发超时提醒</translation>
+    </message>
+    <message>
+        <source>Overdue since %1</source>
+        <translation>自 %1 起超时</translation>
+    </message>
+</context>
+<context>
+    <name>Level</name>
+    <message>
+        <source>Grid worker</source>
+        <translation>网格员</translation>
+    </message>
+    <message>
+        <source>Village</source>
+        <translation>村级</translation>
+    </message>
+    <message>
+        <source>Town</source>
+        <translation>镇级</translation>
+    </message>
+    <message>
+        <source>Joint meeting</source>
+        <translation>联席会议</translation>
+    </message>
+    <message>
+        <source>%1 · %2</source>
+        <translation>%1 · %2</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <source>Gridwatch — command room</source>
+        <translation>网格守望 — 指挥中心</translation>
+    </message>
+    <message>
+        <source>Incident</source>
+        <translation>事件</translation>
+    </message>
+    <message>
+        <source>&amp;File</source>
+        <translation>文件(&amp;F)</translation>
+    </message>
+    <message>
+        <source>&amp;Quit</source>
+        <translation>退出(&amp;Q)</translation>
+    </message>
+    <message>
+        <source>&amp;Incident</source>
+        <translation>事件(&amp;I)</translation>
+    </message>
+    <message>
+        <source>Dispatch</source>
+        <translation>派遣</translation>
+    </message>
+    <message>
+        <source>&amp;Refresh</source>
+        <translation>刷新(&amp;R)</translation>
+    </message>
+    <message>
+        <source>&amp;View</source>
+        <translation>视图(&amp;V)</translation>
+    </message>
+    <message>
+        <source>&amp;Theme</source>
+        <translation>主题(&amp;T)</translation>
+    </message>
+    <message>
+        <source>Dark</source>
+        <translation>深色</translation>
+    </message>
+    <message>
+        <source>Light</source>
+        <translation>浅色</translation>
+    </message>
+    <message>
+        <source>&amp;Language</source>
+        <translation>语言(&amp;L)</translation>
+    </message>
+    <message>
+        <source>&amp;Help</source>
+        <translation>帮助(&amp;H)</translation>
+    </message>
+    <message>
+        <source>&amp;About Gridwatch</source>
+        <translation>关于网格守望(&amp;A)</translation>
+    </message>
+    <message>
+        <source>Operator: %1</source>
+        <translation>当前操作员：%1</translation>
+    </message>
+    <message>
+        <source>Database</source>
+        <translation>数据库</translation>
+    </message>
+    <message>
+        <source>Demo simulation running</source>
+        <translation>演示模拟运行中</translation>
+    </message>
+    <message>
+        <source>One-key report received — acknowledge it in the red bar</source>
+        <translation>收到一键上报 — 请在红色警报栏确认</translation>
+    </message>
+    <message>
+        <source>Language</source>
+        <translation>语言</translation>
+    </message>
+    <message>
+        <source>The new language is used from the next start.</source>
+        <translation>新语言将在下次启动时生效。</translation>
+    </message>
+    <message>
+        <source>About Gridwatch</source>
+        <translation>关于网格守望</translation>
+    </message>
+    <message>
+        <source>Gridwatch %1 — command-room console for grid-based community governance.
+Database: %2</source>
+        <translation>网格守望 %1 — 基层网格化治理指挥中心控制台。
+数据库：%2</translation>
+    </message>
+</context>
+<context>
+    <name>OneKeyAlarmBar</name>
+    <message>
+        <source>The database did not accept the change: %1</source>
+        <extracomment>A one-key alarm this bar had not shown before (the main window beeps or flashes). The operator clicked an alarm: select this incident. The operator acknowledged this incident&apos;s alarm (the database has recorded it). Acknowledging failed; the message is for the operator.</extracomment>
+        <translation>数据库未能保存修改：%1</translation>
+    </message>
+    <message>
+        <source>ONE-KEY ALARM  %1 · %2 · %3 · %4 · %5 ago</source>
+        <translation>一键报警  %1 · %2 · %3 · %4 · %5前</translation>
+    </message>
+    <message>
+        <source>+ %1 more unacknowledged one-key alarms</source>
+        <translation>另有 %1 条一键报警未确认</translation>
+    </message>
+</context>
+<context>
+    <name>QueueView</name>
+    <message>
+        <source>Overdue only</source>
+        <extracomment>The selected incident&apos;s id, or -1 when none is selected (GUI thread). The selected row&apos;s :class:`QueueRow` (or None) whenever it or its data changes, e.g. when a refresh shows a newer version (GUI thread).</extracomment>
+        <translation>仅超时</translation>
+    </message>
+    <message>
+        <source>All categories</source>
+        <translation>全部类别</translation>
+    </message>
+    <message>
+        <source>All levels</source>
+        <translation>全部等级</translation>
+    </message>
+    <message>
+        <source>All villages</source>
+        <translation>全部村社区</translation>
+    </message>
+    <message>
+        <source>All sources</source>
+        <translation>全部来源</translation>
+    </message>
+    <message>
+        <source>Search number, title, description, assignee…</source>
+        <translation>搜索编号、标题、描述、承办人…</translation>
+    </message>
+    <message>
+        <source>1 incident</source>
+        <translation>1 条事件</translation>
+    </message>
+    <message>
+        <source>%1 incidents</source>
+        <translation>%1 条事件</translation>
+    </message>
+    <message>
+        <source>%1 one-key</source>
+        <translation>%1 条一键上报</translation>
+    </message>
+    <message>
+        <source>Loading…</source>
+        <translation>正在加载…</translation>
+    </message>
+    <message>
+        <source>Query failed: %1</source>
+        <translation>查询失败：%1</translation>
+    </message>
+</context>
+<context>
+    <name>RejectDialog</name>
+    <message>
+        <source>Reject report</source>
+        <translation>退回上报</translation>
+    </message>
+    <message>
+        <source>Duplicate of incident number:</source>
+        <translation>与此编号的事件重复：</translation>
+    </message>
+    <message>
+        <source>e.g. 20261129-0042</source>
+        <translation>例如 20261129-0042</translation>
+    </message>
+    <message>
+        <source>Note for the reporter (optional)</source>
+        <translation>给上报人的说明（可选）</translation>
+    </message>
+    <message>
+        <source>Reject</source>
+        <translation>退回</translation>
+    </message>
+</context>
+<context>
+    <name>RejectReason</name>
+    <message>
+        <source>Invalid report</source>
+        <translation>无效上报</translation>
+    </message>
+    <message>
+        <source>Duplicate</source>
+        <translation>重复上报</translation>
+    </message>
+</context>
+<context>
+    <name>Source</name>
+    <message>
+        <source>Grid worker app</source>
+        <translation>网格员App</translation>
+    </message>
+    <message>
+        <source>One-key report</source>
+        <translation>一键上报</translation>
+    </message>
+    <message>
+        <source>Camera</source>
+        <translation>视频监控</translation>
+    </message>
+    <message>
+        <source>Citizen</source>
+        <translation>群众</translation>
+    </message>
+    <message>
+        <source>Operator</source>
+        <translation>值班员</translation>
+    </message>
+</context>
+<context>
+    <name>Status</name>
+    <message>
+        <source>Reported</source>
+        <translation>待受理</translation>
+    </message>
+    <message>
+        <source>Accepted</source>
+        <translation>已受理</translation>
+    </message>
+    <message>
+        <source>Rejected</source>
+        <translation>已退回</translation>
+    </message>
+    <message>
+        <source>Dispatched</source>
+        <translation>已派遣</translation>
+    </message>
+    <message>
+        <source>In progress</source>
+        <translation>处置中</translation>
+    </message>
+    <message>
+        <source>Resolved</source>
+        <translation>待核查</translation>
+    </message>
+    <message>
+        <source>Closed</source>
+        <translation>已结案</translation>
+    </message>
+    <message>
+        <source>Reopened</source>
+        <translation>重新启动</translation>
+    </message>
+</context>
+<context>
+    <name>StatusFilterButton</name>
+    <message>
+        <source>Open (needs work)</source>
+        <extracomment>The checked statuses (empty: all) after the operator changed them (GUI thread).</extracomment>
+        <translation>未办结</translation>
+    </message>
+    <message>
+        <source>Finished</source>
+        <translation>已办结</translation>
+    </message>
+    <message>
+        <source>All</source>
+        <translation>全部</translation>
+    </message>
+    <message>
+        <source>Status: %1</source>
+        <translation>状态：%1</translation>
+    </message>
+    <message>
+        <source>%1 selected</source>
+        <translation>已选 %1 项</translation>
+    </message>
+</context>
+<context>
+    <name>TaskManager</name>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+</context>
+<context>
+    <name>_AlarmLine</name>
+    <message>
+        <source>Click to select the incident</source>
+        <translation>点击选中该事件</translation>
+    </message>
+    <message>
+        <source>Acknowledge</source>
+        <translation>确认</translation>
+    </message>
+</context>
+</TS>

@@ -84,7 +84,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def run_demo_data(args) -> int:
     """``gridwatch demo-data``: write demo data with a progress bar on the terminal."""
-    from console.demo import write_demo_data
+    from console.demo import DemoDataError, write_demo_data
     from console.storage.db import StoreError, open_store
     from console.tasks import Cancelled, TaskState
 
@@ -101,6 +101,9 @@ def run_demo_data(args) -> int:
                                   replace=args.replace)
     except Cancelled:
         return _fail("cancelled", 130)
+    except DemoDataError as exc:
+        bar.finish()
+        return _fail(f"{exc} (with --replace)" if "replace" in str(exc) else str(exc))
     except (ValueError, StoreError) as exc:
         bar.finish()
         return _fail(str(exc))
@@ -123,7 +126,7 @@ class TerminalProgress:
         percent = int(fraction * 100)
         if percent == self._last_percent:
             return
-        if not self.tty and percent % 10 and percent != 100:
+        if not self.tty and (percent % 10 or percent == 0) and percent != 100:
             return
         self._last_percent = percent
         filled = percent * 30 // 100

@@ -49,7 +49,9 @@ def _tune_sqlite(dbapi_connection, _record):
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA busy_timeout=10000")
-    cursor.execute("PRAGMA cache_size=-65536")  # 64 MiB page cache per connection
+    # 16 MiB page cache per connection: the console holds up to five (writer, readers, pool), and the
+    # OS page cache already keeps hot pages; bigger caches only add to resident memory.
+    cursor.execute("PRAGMA cache_size=-16384")
     cursor.close()
 
 

@@ -1,0 +1,112 @@
+"""The main window on a small demo town: the queue fills, the simulation and deadlines run, layout persists."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+import pytest
+from sqlalchemy import func, select
+
+from console.core.clock import FakeClock
+from console.core.taxonomy import default_taxonomy
+from console.demo import write_demo_data
+from console.gui.context import ConsoleContext
+from console.gui.main_window import MainWindow
+from console.gui.settings import ConsoleSettings
+from console.gui.taskman import TaskManager
+from console.storage.db import open_store
+from console.storage.dispatch import DispatchService
+from console.storage.models import AuditEntry, Incident
+
+UNTIL = datetime(2026, 11, 29, 2, 0, tzinfo=timezone.utc)
+
+
+@pytest.fixture(scope="module")
+def demo_db(tmp_path_factory):
+    path = tmp_path_factory.mktemp("town") / "town.db"
+    store = open_store(str(path))
+    write_demo_data(store, scale="town", days=2, seed=11, until=UNTIL)
+    store.dispose()
+    return path
+
+
+@pytest.fixture
+def console(demo_db, tmp_path, qtbot):
+    db = tmp_path / "town.db"
+    db.write_bytes(demo_db.read_bytes())
+    store = open_store(str(db))
+    clock = FakeClock(UNTIL)
+    tasks = TaskManager()
+    context = ConsoleContext(store, DispatchService(store, clock), tasks, default_taxonomy(), clock,
+                             "值班员 测试", "en", is_demo=True)
+    settings = ConsoleSettings(tmp_path / "console.ini")
+    windows = []
+
+    def open_window(speed: float = 0.0) -> MainWindow:
+        window = MainWindow(context, settings, simulation_speed=speed)
+        qtbot.addWidget(window)
+        window.show()
+        windows.append(window)
+        return window
+    yield open_window, store, clock, settings
+    for window in windows:
+        window.close()
+    tasks.shutdown()
+    store.dispose()
+
+
+def open_in_db(store) -> int:
+    with store.sessions() as session:
+        return session.scalar(select(func.count()).select_from(Incident)
+                              .where(Incident.status.in_(["reported", "accepted", "dispatched", "in_progress",
+                                                          "reopened"])))
+
+
+def test_queue_shows_the_open_incidents_and_the_operator(console, qtbot):
+    open_window, store, _clock, _settings = console
+    window = open_window()
+    model = window.queue_model
+    qtbot.waitUntil(lambda: not model.is_loading() and model.rowCount() > 0, timeout=10_000)
+    assert model.total_count() == open_in_db(store)
+    assert "值班员 测试" in window.operator_label.text()
+    assert window.findChild(type(window.detail_dock), "dock_detail") is window.detail_dock
+
+
+def test_simulation_files_reports_that_appear_in_the_queue(console, qtbot):
+    open_window, store, clock, _settings = console
+    window = open_window(speed=50.0)
+    model = window.queue_model
+    qtbot.waitUntil(lambda: not model.is_loading() and model.rowCount() > 0, timeout=10_000)
+    before = model.total_count()
+    window.duties.stop()  # drive the ticks by hand with the fake clock
+    with qtbot.waitSignal(window.duties.simulation_ticked, timeout=10_000):
+        window.duties.tick_simulation()  # the first tick only starts the simulation's clock
+    clock.advance(timedelta(minutes=10))
+    with qtbot.waitSignal(window.duties.simulation_ticked, timeout=10_000) as ticked:
+        window.duties.tick_simulation()
+    assert ticked.args[0] > 0
+    qtbot.waitUntil(lambda: model.total_count() > before, timeout=10_000)
+
+
+def test_deadline_sweep_records_reminders_in_the_timeline(console, qtbot):
+    open_window, store, clock, _settings = console
+    window = open_window()
+    window.duties.stop()
+    clock.advance(timedelta(days=30))
+    with qtbot.waitSignal(window.duties.store_changed, timeout=20_000):
+        window.duties.check_deadlines()
+    with store.sessions() as session:
+        reminders = session.scalar(select(func.count()).select_from(AuditEntry)
+                                   .where(AuditEntry.action == "remind", AuditEntry.at >= UNTIL + timedelta(days=30)))
+    assert reminders > 0
+
+
+def test_layout_is_restored_on_the_next_start(console, qtbot):
+    open_window, _store, _clock, settings = console
+    window = open_window()
+    window.resize(window.minimumSizeHint().width(), 500)  # the offscreen screen is only 800×800
+    window.detail_dock.hide()
+    window.close()
+    again = open_window()
+    assert again.size().height() == 500
+    assert again.detail_dock.isHidden()

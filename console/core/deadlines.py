@@ -32,6 +32,6 @@ def due_escalations(state: DeadlineState, now: datetime, policy: DeadlinePolicy)
     return due
 
 
-def supervision_number(year: int, sequence: int) -> str:
+def supervision_number(year: int, sequence: int, digits: int = 4) -> str:
     """The printed number of a supervision order, e.g. ``督办〔2026〕0042号``-style ``DB-2026-0042``."""
-    return f"DB-{year}-{sequence:04d}"
+    return f"DB-{year}-{sequence:0{digits}d}"

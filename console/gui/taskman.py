@@ -46,19 +46,28 @@ class TaskManager(QObject):
                       write: bool = True) -> TaskState:
         """Run ``fn(state)`` with a cancellable progress dialog."""
         dialog = QProgressDialog(label, self.tr("Cancel"), 0, 1000, parent)
-        dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        # Not modal: a modal QProgressDialog runs the event loop inside setValue(), and a task finishing
+        # during that nested loop closed the dialog from inside its own setValue (a hang, seen at first run).
+        dialog.setWindowModality(Qt.WindowModality.NonModal)
+        finished = False
         dialog.setMinimumDuration(300)
         dialog.setAutoClose(False)
         dialog.setAutoReset(False)
 
+        def show_progress(fraction: float, message: str) -> None:
+            if not finished:
+                dialog.setValue(int(fraction * 1000))
+                dialog.setLabelText(message or label)
+
         def progress(fraction: float, message: str) -> None:
-            self.call_soon(lambda: (dialog.setValue(int(fraction * 1000)),
-                                    dialog.setLabelText(message or label)))
+            self.call_soon(lambda: show_progress(fraction, message))
         state = TaskState(progress)
         dialog.canceled.connect(state.request_interruption)
 
         def finish(callback, value):
-            dialog.close()
+            nonlocal finished
+            finished = True
+            dialog.hide()
             dialog.deleteLater()
             if callback is not None:
                 callback(value)

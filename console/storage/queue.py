@@ -14,11 +14,11 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from enum import Enum
 
-from sqlalchemy import Integer, Select, and_, func, or_, select, type_coerce
+from sqlalchemy import Integer, Select, String, and_, bindparam, func, or_, select, type_coerce
 from sqlalchemy.engine import Connection
 
 from console.core.clock import to_epoch
-from console.core.workflow import OPEN_STATUSES
+from console.core.workflow import OPEN_STATUSES, Status
 from console.storage.models import Grid, Incident, Village
 
 T = Incident.__table__
@@ -145,15 +145,26 @@ class QueueQuery:
 
     def count(self, conn: Connection, now: datetime) -> tuple[int, int]:
         """(pinned, unpinned) row counts."""
-        conds = _conditions(self.flt, now)
-        total = conn.execute(select(func.count()).select_from(T).where(and_(True, *conds))).scalar_one()
-        pinned = conn.execute(select(func.count()).select_from(T)
-                              .where(T.c.queue_rank == 0, *conds)).scalar_one()
+        conds = self._conditions(conn, now)
+        statuses = self.flt.statuses
+        if statuses and _CLOSED in statuses and not self.flt.overdue_only:
+            # 99 % of incidents end closed: count everything and subtract the few that do not match.
+            others = QueueQuery(self.flt.with_(statuses=_ALL - statuses), self.sort)
+            everything = _conditions(self.flt.with_(statuses=frozenset()), now)
+            total = _count(conn, everything) - (_count(conn, others._conditions(conn, now)) if others.flt.statuses
+                                                else 0)
+        else:
+            total = _count(conn, conds)
+        pinned_ids = _pinned_ids(conn)  # few: they need no help from the open ids
+        pinned = _count(conn, [T.c.id.in_(pinned_ids), *_conditions(self.flt, now)]) if pinned_ids else 0
         return pinned, total - pinned
 
     def pinned(self, conn: Connection, now: datetime, limit: int = 500) -> list[QueueRow]:
         """Active one-key reports matching the filter, newest first."""
-        stmt = (self._select(now).where(T.c.queue_rank == 0)
+        pinned_ids = _pinned_ids(conn)
+        if not pinned_ids:
+            return []
+        stmt = (self._select(now).where(T.c.id.in_(pinned_ids))
                 .order_by(T.c.created_at.desc(), T.c.id.desc()).limit(limit))
         return [QueueRow(*r) for r in conn.execute(stmt)]
 
@@ -164,26 +175,116 @@ class QueueQuery:
         if offset >= total or limit <= 0:
             return []
         limit = min(limit, total - offset)
-        column = _SORT_COLUMNS[self.sort.key]
+        column, tie = _SORT_COLUMNS[self.sort.key], T.c.id
+        if _sort_in_memory(conn, total):
+            column, tie = _unindexed(column), _unindexed(tie)
         reverse = offset + limit / 2 > total / 2
         descending = self.sort.descending != reverse
-        order = (column.desc(), T.c.id.desc()) if descending else (column.asc(), T.c.id.asc())
+        order = (column.desc(), tie.desc()) if descending else (column.asc(), tie.asc())
         start = total - offset - limit if reverse else offset
-        stmt = (self._select(now).where(T.c.queue_rank != 0)
+        stmt = (self._select(now, self._conditions(conn, now)).where(T.c.queue_rank != 0)
                 .order_by(*order).limit(limit).offset(start))
         rows = [QueueRow(*r) for r in conn.execute(stmt)]
         if reverse:
             rows.reverse()
         return rows
 
-    def _select(self, now: datetime) -> Select:
+    def _select(self, now: datetime, conds: list | None = None) -> Select:
+        conds = _conditions(self.flt, now) if conds is None else conds
         return (select(*_ROW_COLUMNS).select_from(T.outerjoin(V, V.c.id == T.c.village_id)
                                                   .outerjoin(G, G.c.id == T.c.grid_id))
-                .where(and_(True, *_conditions(self.flt, now))))
+                .where(and_(True, *conds)))
+
+    def _conditions(self, conn: Connection, now: datetime) -> list:
+        """The filter's conditions; for open statuses narrowed further, also the ids of those incidents.
+
+        Open incidents are few (a few thousand among millions) but SQLite's
+        statistics only know that a status value covers 1/7 of the table, so
+        given "open and category ENV" the planner walks the category's 400,000
+        index entries.  Naming the open ids makes such queries cost what the
+        open queue holds, however long the history.  (Open statuses alone are
+        fine: the status index is then the only one that helps.)
+        """
+        flt = self.flt
+        conds = _conditions(flt, now)
+        narrowed = (flt.subitem or flt.category or flt.levels or flt.village_id is not None or flt.source
+                    or flt.text.strip())
+        if flt.statuses and flt.statuses <= _OPEN_SET and narrowed:
+            ids = _ids_in_statuses(conn, flt.statuses)
+            if ids is not None:  # written into the SQL: thousands of bound parameters cost more
+                conds.append(T.c.id.in_(bindparam("open_ids", ids, expanding=True, literal_execute=True)))
+        return conds
+
+
+def _sort_in_memory(conn: Connection, total: int) -> bool:
+    """Whether a page of a ``total``-row result is cheaper sorted in memory than read in index order.
+
+    Read in the sort column's order, a page of 200 costs about 200 × table / total
+    rows visited (the matches are spread through the index); sorted in memory,
+    about the ``total`` matching rows.  So sort in memory while total² ≤ 200 ×
+    table.  The count says how selective the filter is, which SQLite's
+    statistics cannot (they only know averages: "source = camera" looks like a
+    fifth of the table when it is a thousandth); the table's size is its
+    largest id.  See bench/RESULTS.md.
+    """
+    if total <= SORT_IN_MEMORY_AT_LEAST:
+        return True
+    largest_id = conn.execute(select(func.max(T.c.id))).scalar_one() or 0
+    return total * total <= 200 * largest_id
+
+
+#: Results this small are always sorted in memory.
+SORT_IN_MEMORY_AT_LEAST = 1_000
+
+
+def _unindexed(column):
+    """The same sort key as an expression no index provides (``+ 0`` / ``|| ''``), so it is sorted in memory."""
+    if isinstance(column.type, String):
+        return column.concat("")
+    return type_coerce(column, Integer) + 0
+
+
+#: Listing more open incidents than this by id is not worth it (a backlog that large is a crisis).
+_OPEN_IDS_UP_TO = 20_000
+_ALL = frozenset(s.value for s in Status)
+_OPEN_SET = frozenset(_OPEN)
+_CLOSED = Status.CLOSED.value
+
+
+def _count(conn: Connection, conds: list) -> int:
+    return conn.execute(select(func.count()).select_from(T).where(and_(True, *conds))).scalar_one()
+
+
+def _ids_in_statuses(conn: Connection, statuses: frozenset[str]) -> list[int] | None:
+    """Ids of the incidents in ``statuses`` (open ones: few, read off the status index); None if too many."""
+    ids = conn.execute(select(T.c.id).where(T.c.status.in_(sorted(statuses)))
+                       .limit(_OPEN_IDS_UP_TO + 1)).scalars().all()
+    return None if len(ids) > _OPEN_IDS_UP_TO else list(ids)
+
+
+def _pinned_ids(conn: Connection) -> list[int]:
+    """Ids of the active one-key reports, found through ix_incidents_rank alone.
+
+    There are only ever a few, so the pinned queries select them by id: left to
+    itself the planner would rather walk a filter's index (a category's
+    400,000 rows at city scale) looking for them.
+    """
+    return list(conn.execute(select(T.c.id).where(T.c.queue_rank == 0)).scalars())
 
 
 def open_counts_per_village(conn: Connection) -> dict[int, int]:
-    """Per village id, how many incidents still need work (served by ix_incidents_status_village)."""
-    rows = conn.execute(select(T.c.village_id, func.count()).where(T.c.status.in_(_OPEN))
-                        .group_by(T.c.village_id)).all()
-    return {vid: n for vid, n in rows if vid is not None}
+    """Per village id, how many incidents still need work (served by ix_incidents_status_village).
+
+    One query per open status: with an equality on the status the planner always
+    takes that index, whereas for ``status IN (…)`` its statistics (which cannot
+    know that only a few thousand of 2.2 million incidents are open) make it
+    scan a whole index instead.
+    """
+    counts: dict[int, int] = {}
+    for status in _OPEN:
+        rows = conn.execute(select(T.c.village_id, func.count()).where(T.c.status == status)
+                            .group_by(T.c.village_id))
+        for vid, n in rows:
+            if vid is not None:
+                counts[vid] = counts.get(vid, 0) + n
+    return counts

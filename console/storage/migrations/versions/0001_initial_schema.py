@@ -150,15 +150,16 @@ def upgrade() -> None:
     sa.UniqueConstraint('number')
     )
     with op.batch_alter_table('incidents', schema=None) as batch_op:
-        batch_op.create_index('ix_incidents_category_created', ['category', 'created_at'], unique=False)
+        batch_op.create_index('ix_incidents_category_created', ['category', 'created_at', 'status'], unique=False)
         batch_op.create_index('ix_incidents_created', ['created_at'], unique=False)
         batch_op.create_index('ix_incidents_deadline', ['deadline_at'], unique=False)
-        batch_op.create_index('ix_incidents_level_created', ['level', 'created_at'], unique=False)
+        batch_op.create_index('ix_incidents_level_created', ['level', 'created_at', 'status'], unique=False)
         batch_op.create_index('ix_incidents_rank', ['queue_rank'], unique=False)
-        batch_op.create_index('ix_incidents_source_created', ['source', 'created_at'], unique=False)
+        batch_op.create_index('ix_incidents_source_created', ['source', 'created_at', 'status'], unique=False)
         batch_op.create_index('ix_incidents_status_deadline', ['status', 'deadline_at'], unique=False)
         batch_op.create_index('ix_incidents_status_village', ['status', 'village_id'], unique=False)
-        batch_op.create_index('ix_incidents_village_created', ['village_id', 'created_at'], unique=False)
+        batch_op.create_index('ix_incidents_subitem_created', ['subitem', 'created_at', 'status'], unique=False)
+        batch_op.create_index('ix_incidents_village_created', ['village_id', 'created_at', 'status'], unique=False)
 
     op.create_table('attachments',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -235,6 +236,7 @@ def downgrade() -> None:
     op.drop_table('attachments')
     with op.batch_alter_table('incidents', schema=None) as batch_op:
         batch_op.drop_index('ix_incidents_village_created')
+        batch_op.drop_index('ix_incidents_subitem_created')
         batch_op.drop_index('ix_incidents_status_village')
         batch_op.drop_index('ix_incidents_status_deadline')
         batch_op.drop_index('ix_incidents_source_created')

@@ -1,0 +1,569 @@
+"""Write a demo world and its history into a store, fast enough for a city.
+
+The write is one SQLite transaction on the store's connection, with a helper:
+
+* the **incident table** is written and indexed in a scratch database — by a
+  helper process on the second core for a large history (threads would fight
+  over the GIL), on this thread for a small one — and copied into the store at
+  the end with SQLite's transfer optimisation (``INSERT INTO … SELECT *``
+  between identical tables copies records and index entries without decoding
+  them; see :mod:`console.demo.incident_table`);
+* meanwhile the store's connection writes places and people, the department
+  links and a temporary table of the incidents' timelines, from which it then
+  expands the **audit trail** inside the database (:mod:`console.demo.audit_trail`:
+  ``INSERT … SELECT`` over slices of ids instead of five or six ``executemany``
+  rows per incident), while the helper builds the incident indexes.  The audit trail's index is
+  dropped before the load and recreated after it from the ORM's
+  :class:`~sqlalchemy.Index` objects, as the incident indexes are in the
+  scratch database.
+
+SQLite DDL is transactional, so a cancelled or failed write rolls everything
+back — including the dropped index — and leaves the store exactly as it was;
+the helper process is stopped and the scratch file deleted either way.  During
+the write the store's connection runs with ``synchronous=OFF``, foreign-key
+checks off (the ids are consistent by construction; the tests run ``PRAGMA
+foreign_key_check``), a large page cache and, when no other connection has the
+database open, a rollback journal instead of the WAL.  All of it is restored
+afterwards, and ``ANALYZE incidents`` leaves fresh planner statistics behind
+(the queue's plans depend on them, see bench/RESULTS.md).
+"""
+
+from __future__ import annotations
+
+import gc
+import io
+import logging
+import os
+import queue
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Iterator
+
+from sqlalchemy.schema import CreateIndex
+
+from console.core.clock import from_epoch
+from console.core.deadlines import supervision_number
+from console.core.taxonomy import Taxonomy, default_taxonomy
+from console.demo import audit_trail, mix
+from console.demo.history import HistoryGenerator, IncidentBatch
+from console.demo.incident_table import IncidentTableWriter, compiled_ddl, write_frame
+from console.demo.photos import PHOTOGRAPHED_SUBITEMS, incident_photo
+from console.demo.places import DemoWorld, build_world
+from console.storage.db import Store
+from console.storage.dispatch import NUMBER_DIGITS_KEY
+from console.storage.models import AuditEntry
+from console.tasks import TaskState
+
+log = logging.getLogger(__name__)
+
+META_PREFIX = "demo."
+#: Tables the demo fills; a store with rows in any of them is not empty.
+_PLACE_TABLES = ("towns", "villages", "grids", "workers", "departments")
+_PHOTOS = 12
+_LOAD_CACHE_KIB = 256 * 1024
+_TUNED_PRAGMAS = ("synchronous", "foreign_keys", "cache_size", "temp_store", "secure_delete")
+_SCRATCH = "demo_scratch"
+#: From this many incidents on, the incident table is built by a helper process on the second core.
+_HELPER_PROCESS_FROM = 50_000
+_AUDIT_SLICE = 50_000
+_HELPER_MODULE = "console.demo.incident_helper"
+
+
+def _helper_environment() -> dict[str, str]:
+    """The helper process imports the same ``console`` package as this one."""
+    package_root = str(Path(__file__).resolve().parents[2])
+    path = os.environ.get("PYTHONPATH")
+    return {**os.environ, "PYTHONPATH": package_root + (os.pathsep + path if path else "")}
+
+
+class DemoDataError(ValueError):
+    """The demo data cannot be written, e.g. because the store already holds data."""
+
+
+@dataclass
+class DemoSummary:
+    """What :func:`write_demo_data` wrote, and how fast."""
+
+    scale: str
+    seed: int
+    until: datetime
+    days: int
+    towns: int
+    villages: int
+    grids: int
+    workers: int
+    departments: int
+    department_staff: int
+    cameras: int
+    operators: int
+    incidents: int
+    audit_entries: int
+    supervision_orders: int
+    attachments: int
+    open_incidents: int
+    number_digits: int
+    seconds: float
+
+    @property
+    def incidents_per_second(self) -> float:
+        return self.incidents / self.seconds if self.seconds > 0 else 0.0
+
+    def describe(self) -> str:
+        """A few lines for the terminal."""
+        return (f"Demo {self.scale} (seed {self.seed}): {self.towns} towns, {self.villages} villages, "
+                f"{self.grids} grids, {self.workers} workers, {self.departments} departments "
+                f"({self.department_staff} staff), {self.cameras} cameras, {self.operators} operators\n"
+                f"History: {self.incidents:,} incidents over {self.days} days up to "
+                f"{self.until:%Y-%m-%d %H:%M} UTC ({self.open_incidents:,} open), "
+                f"{self.audit_entries:,} audit entries, {self.supervision_orders:,} supervision orders, "
+                f"{self.attachments} photos\n"
+                f"Written in {self.seconds:.1f} s ({self.incidents_per_second:,.0f} incidents/s)")
+
+
+def default_until(now: datetime | None = None) -> datetime:
+    """The current time rounded down to the hour (UTC): where the history ends by default."""
+    now = now or datetime.now(timezone.utc)
+    return now.astimezone(timezone.utc).replace(minute=0, second=0, microsecond=0)
+
+
+def demo_info(store: Store) -> dict | None:
+    """Which demo the store holds — scale, seed, days, until, incidents, number_digits — or None."""
+    try:
+        with store.engine.connect() as conn:
+            rows = conn.exec_driver_sql("SELECT key, value FROM meta WHERE key LIKE 'demo.%'").all()
+    except Exception:  # no meta table: not a Gridwatch store (yet), so not a demo store
+        return None
+    values = {key.removeprefix(META_PREFIX): value for key, value in rows}
+    if "scale" not in values:
+        return None
+    info: dict = dict(values)
+    for key in ("seed", "days", "incidents", "number_digits"):
+        if key in info:
+            info[key] = int(info[key])
+    for key in ("until", "written_at"):
+        if key in info:
+            info[key] = datetime.fromisoformat(info[key])
+    return info
+
+
+def write_demo_data(store: Store, scale: str = "town", days: int | None = None, seed: int = 1,
+                    until: datetime | None = None, state: TaskState | None = None, replace: bool = False,
+                    *, taxonomy: Taxonomy | None = None) -> DemoSummary:
+    """Write the demo ``scale`` ("town" or "city") with ``days`` of history ending at ``until``.
+
+    ``days`` defaults to 90 (town) or 243 (city, the article's 8 months);
+    ``until`` to the current hour.  A store that already holds demo data is
+    refused unless ``replace`` is true; a store holding other data is always
+    refused.  Progress goes to ``state``; ``state.check()`` is honoured between
+    days and raises :class:`~console.tasks.Cancelled`, after which the store is
+    exactly as before (the write is a single transaction).
+    """
+    started = time.perf_counter()
+    state = state or TaskState()
+    if scale not in mix.DAILY_REPORTS:
+        raise DemoDataError(f"unknown demo scale {scale!r}; choose town or city")
+    days = mix.DEFAULT_DAYS[scale] if days is None else days
+    if days <= 0:
+        raise DemoDataError("days of history must be positive")
+    until = default_until() if until is None else until
+    if until.tzinfo is None:
+        raise DemoDataError("until must be an aware datetime")
+    if not store.is_sqlite:
+        raise DemoDataError("demo data is written into SQLite stores only")
+    state.set_progress(0.0, "Planning the demo")
+    taxonomy = taxonomy or default_taxonomy()
+    world = build_world(scale, seed)
+    history = HistoryGenerator(world, taxonomy, until=until, days=days, seed=seed)
+    history.number_digits = max(4, len(str(max((d.count for d in history.plan.days), default=1))))
+    state.check()
+
+    # Leaving WAL mode for the load needs the database to ourselves: close the pool's idle connections.
+    store.engine.dispose()
+    raw = store.engine.raw_connection()
+    try:
+        loader = _BulkLoader(raw.driver_connection, state)
+        with loader.tuned(), loader.scratch(history) as incident_table:
+            summary = loader.write(world, history, incident_table, replace=replace, days=days, until=until)
+    finally:
+        raw.close()
+    summary.seconds = time.perf_counter() - started
+    state.set_progress(1.0, f"Wrote {summary.incidents:,} incidents")
+    log.info("demo data written: %s", summary.describe().replace("\n", "; "))
+    return summary
+
+
+class _BulkLoader:
+    """One transaction on the store's raw SQLite connection that writes the whole demo."""
+
+    def __init__(self, connection: sqlite3.Connection, state: TaskState):
+        self.db = connection
+        self.state = state
+
+    # -- connection settings -------------------------------------------------------------------
+    @contextmanager
+    def tuned(self) -> Iterator[None]:
+        """Bulk-load settings for the duration of the write, restored afterwards."""
+        db = self.db
+        saved_isolation = db.isolation_level
+        if db.in_transaction:
+            db.commit()
+        db.isolation_level = None  # explicit BEGIN/COMMIT, so DDL is inside the transaction too
+        saved = {name: db.execute(f"PRAGMA {name}").fetchone()[0] for name in _TUNED_PRAGMAS + ("journal_mode",)}
+        collecting = gc.isenabled()
+        gc.disable()  # millions of short-lived tuples: the cyclic collector would only slow the load down
+        try:
+            db.execute("PRAGMA secure_delete=OFF")
+            db.execute("PRAGMA foreign_keys=OFF")
+            db.execute("PRAGMA synchronous=OFF")
+            db.execute(f"PRAGMA cache_size=-{_LOAD_CACHE_KIB}")
+            db.execute("PRAGMA temp_store=MEMORY")
+            if str(saved["journal_mode"]).lower() == "wal":
+                self._try_journal_mode("truncate")
+            yield
+        finally:
+            if db.in_transaction:
+                db.execute("ROLLBACK")
+            if str(saved["journal_mode"]).lower() == "wal":
+                self._try_journal_mode("wal")
+            for name in _TUNED_PRAGMAS:
+                db.execute(f"PRAGMA {name}={saved[name]}")
+            db.isolation_level = saved_isolation
+            if collecting:
+                gc.enable()
+
+    def _try_journal_mode(self, mode: str) -> None:
+        """Switch the journal mode if no other connection is in the way (WAL can only be left alone)."""
+        try:
+            got = self.db.execute(f"PRAGMA journal_mode={mode}").fetchone()[0]
+        except sqlite3.OperationalError as exc:  # database is locked
+            log.info("journal mode stays as it is (%s): %s", mode, exc)
+            return
+        if got.lower() != mode:
+            log.info("journal mode stays %s (wanted %s): another connection has the database open", got, mode)
+
+    @contextmanager
+    def scratch(self, history: HistoryGenerator) -> Iterator[_IncidentTable]:
+        """A scratch database attached to the store's connection, and the incident table being built in it."""
+        handle, name = tempfile.mkstemp(prefix="gridwatch-demo-", suffix=".db")
+        os.close(handle)
+        path = Path(name)
+        table = _IncidentTable(path, in_process=history.plan.total < _HELPER_PROCESS_FROM)
+        try:
+            self.db.execute(f"ATTACH DATABASE ? AS {_SCRATCH}", (str(path),))  # outside any transaction
+            try:
+                table.start()
+                yield table
+            finally:
+                table.abandon()
+                if self.db.in_transaction:
+                    self.db.execute("ROLLBACK")
+                self.db.execute(f"DETACH DATABASE {_SCRATCH}")
+        finally:
+            for suffix in ("", "-journal", "-wal", "-shm"):
+                Path(f"{path}{suffix}").unlink(missing_ok=True)
+
+    # -- the write ----------------------------------------------------------------------------
+    def write(self, world: DemoWorld, history: HistoryGenerator, incident_table: _IncidentTable, *,
+              replace: bool, days: int, until: datetime) -> DemoSummary:
+        db, state = self.db, self.state
+        db.execute("BEGIN")  # deferred: BEGIN IMMEDIATE would also lock the scratch database
+        self._make_room(replace)
+        state.set_progress(0.01, "Writing places and people")
+        self._insert_world(world)
+        self._drop_audit_indexes()
+        self._create_timeline_tables(world)
+        total = max(1, history.plan.total)
+        written = audit = open_count = 0
+        supervisions: list[tuple[int, int, int, str]] = []
+        for day in range(len(history.plan.days)):
+            state.check()
+            batch = history.batch(day)
+            incident_table.add(batch.incidents)
+            self._insert_batch(batch)
+            written += batch.count
+            audit += batch.audit_entries
+            open_count += batch.open_incidents
+            supervisions.extend(batch.supervisions)
+            state.set_progress(0.02 + 0.48 * written / total,
+                               f"History {batch.day:%Y-%m-%d}: {written:,} of {total:,} incidents")
+        incident_table.close_input()
+        # While the incident table is indexed (in the helper process, for a large history), expand the
+        # audit trail from the timelines, a slice of ids at a time so cancelling stays quick.
+        for first in range(1, written + 1, _AUDIT_SLICE):
+            state.check()
+            db.execute(audit_trail.EXPAND_AUDIT,
+                       {"first": first, "last": first + _AUDIT_SLICE - 1, **self._shift_names})
+            state.set_progress(0.50 + 0.30 * min(written, first + _AUDIT_SLICE) / total,
+                               f"Audit trail: {min(written, first + _AUDIT_SLICE - 1):,} of {written:,} incidents")
+        state.check()
+        orders = self._insert_supervision_orders(supervisions, history.number_digits)
+        state.set_progress(0.81, "Indexing the audit trail")
+        self._create_audit_indexes()
+        state.set_progress(0.85, "Indexing the incidents")
+        incident_table.finish(state)
+        state.set_progress(0.93, "Copying the incidents")
+        db.execute(f"INSERT INTO incidents SELECT * FROM {_SCRATCH}.incidents")  # the transfer optimisation
+        photos = self._insert_photos(world.seed)
+        state.set_progress(0.97, "Refreshing the planner's statistics")
+        db.execute("ANALYZE incidents")
+        state.check()
+        self._write_meta(world, days, until, written, history.number_digits)
+        db.execute("DROP TABLE temp.demo_timeline")
+        db.execute("DROP TABLE temp.demo_step_kinds")
+        db.execute("COMMIT")
+        return DemoSummary(
+            scale=world.scale, seed=world.seed, until=until, days=days, towns=len(world.towns),
+            villages=len(world.villages), grids=len(world.grids), workers=len(world.workers),
+            departments=len(world.departments), department_staff=world.department_staff,
+            cameras=len(world.cameras), operators=len(world.operators), incidents=written,
+            audit_entries=audit, supervision_orders=orders, attachments=photos,
+            open_incidents=open_count, number_digits=history.number_digits, seconds=0.0)
+
+    def _scalar(self, sql: str, *params):
+        return self.db.execute(sql, params).fetchone()[0]
+
+    def _make_room(self, replace: bool) -> None:
+        """Refuse a store with data in it, or (``replace``) clear a demo store's data."""
+        info = dict(self.db.execute("SELECT key, value FROM meta WHERE key LIKE 'demo.%'").fetchall())
+        incidents = self._scalar("SELECT count(*) FROM incidents")
+        places = sum(self._scalar(f"SELECT count(*) FROM {table}") for table in _PLACE_TABLES)
+        if not info and not incidents and not places:
+            return
+        if not info:
+            raise DemoDataError(f"this database already holds {incidents:,} incidents and {places:,} places "
+                                "that are not demo data; write the demo into a new database")
+        what = f"demo data ({info.get('demo.scale')} scale, seed {info.get('demo.seed')}, {incidents:,} incidents)"
+        if not replace:
+            raise DemoDataError(f"this database already holds {what}; replace it to write again")
+        self.state.set_progress(0.005, "Removing the old demo data")
+        triggers = self.db.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' "
+                                   "AND tbl_name = 'audit_entries'").fetchall()
+        for name, _sql in triggers:  # the append-only guard; restored below, in the same transaction
+            self.db.execute(f'DROP TRIGGER "{name}"')
+        for table in ("incident_departments", "attachments", "supervision_orders", "audit_entries",
+                      "incidents"):
+            self.db.execute(f"DELETE FROM {table}")
+        self.db.execute("DELETE FROM cameras WHERE url LIKE 'demo:%'")
+        self.db.execute("UPDATE cameras SET grid_id = NULL")
+        for table in ("workers", "grids", "villages", "departments", "towns"):
+            self.db.execute(f"DELETE FROM {table}")
+        self.db.execute("DELETE FROM meta WHERE key LIKE 'demo.%'")
+        for _name, sql in triggers:
+            self.db.execute(sql)
+
+    def _insert_world(self, world: DemoWorld) -> None:
+        db = self.db
+        db.executemany("INSERT INTO towns (id, code, name_zh, name_en) VALUES (?, ?, ?, ?)",
+                       [(i + 1, t.code, t.name_zh, t.name_en) for i, t in enumerate(world.towns)])
+        db.executemany("INSERT INTO villages (id, code, town_id, name_zh, name_en, kind, lon, lat) "
+                       "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                       [(i + 1, v.code, v.town + 1, v.name_zh, v.name_en, v.kind, v.lon, v.lat)
+                        for i, v in enumerate(world.villages)])
+        db.executemany("INSERT INTO grids (id, code, village_id, name, households, lon, lat) "
+                       "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                       [(i + 1, g.code, g.village + 1, g.name, g.households, g.lon, g.lat)
+                        for i, g in enumerate(world.grids)])
+        db.executemany("INSERT INTO workers (id, code, name, phone, grid_id, on_duty) VALUES (?, ?, ?, ?, ?, ?)",
+                       [(i + 1, w.code, w.name, w.phone, w.grid + 1, w.on_duty)
+                        for i, w in enumerate(world.workers)])
+        db.executemany("INSERT INTO departments (id, code, town_id, name_zh, name_en, kind, staff, assessment) "
+                       "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                       [(i + 1, d.code, d.town + 1, d.name_zh, d.name_en, d.kind, d.staff, d.assessment)
+                        for i, d in enumerate(world.departments)])
+        db.executemany("INSERT INTO cameras (name, url, sub_url, lon, lat, grid_id, group_name) "
+                       "VALUES (?, ?, NULL, ?, ?, ?, ?) ON CONFLICT (name) DO NOTHING",
+                       [(c.name, c.url, c.lon, c.lat, c.grid + 1, c.group) for c in world.cameras])
+        db.executemany("INSERT INTO operators (login, display_name, role) VALUES (?, ?, ?) "
+                       "ON CONFLICT (login) DO NOTHING",
+                       [(o.login, o.display_name, o.role) for o in world.operators])
+
+    # -- the audit trail ----------------------------------------------------------------------
+    def _drop_audit_indexes(self) -> None:
+        for index in AuditEntry.__table__.indexes:
+            self.db.execute(f'DROP INDEX IF EXISTS "{index.name}"')
+
+    def _create_audit_indexes(self) -> None:
+        for index in sorted(AuditEntry.__table__.indexes, key=lambda i: i.name):
+            self.state.check()
+            self.db.execute(compiled_ddl(CreateIndex(index)))
+
+    def _create_timeline_tables(self, world: DemoWorld) -> None:
+        db = self.db
+        db.execute(audit_trail.CREATE_TIMELINES)
+        db.execute(audit_trail.CREATE_STEP_KINDS)
+        db.executemany(audit_trail.INSERT_STEP_KIND, [(s,) for s in range(len(audit_trail.STEPS))])
+        self._shift_names = {f"shift{i}": name for i, name in enumerate(world.shift_operator_names())}
+
+    def _insert_batch(self, batch: IncidentBatch) -> None:
+        if not batch.count:
+            return
+        db = self.db
+        db.executemany("INSERT INTO incident_departments (incident_id, department_id) VALUES (?, ?)",
+                       batch.department_links)
+        db.executemany(audit_trail.INSERT_TIMELINE, batch.timelines)
+
+    def _insert_supervision_orders(self, supervisions: list[tuple[int, int, int, str]], digits: int) -> int:
+        """Number the supervision orders in the order they were issued (per year) and write their steps."""
+        rows, sequence = [], {}
+        for incident_id, issued_at, deadline_at, assignee in sorted(supervisions, key=lambda s: (s[1], s[0])):
+            year = from_epoch(issued_at).year
+            sequence[year] = sequence.get(year, 0) + 1
+            number = (supervision_number(year, sequence[year]) if digits <= 4
+                      else f"DB-{year}-{sequence[year]:0{digits}d}")
+            rows.append((number, incident_id, issued_at, deadline_at, assignee, "system", "issued"))
+        self.db.executemany("INSERT INTO supervision_orders (number, incident_id, issued_at, deadline_missed_at, "
+                            "assignee_text, issued_by, state) VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
+        self.db.execute(audit_trail.SUPERVISE_ENTRIES)
+        return len(rows)
+
+    def _insert_photos(self, seed: int) -> int:
+        """A photo for a few of the newest reports of things one can photograph."""
+        marks = ", ".join("?" * len(PHOTOGRAPHED_SUBITEMS))
+        candidates = self.db.execute(
+            f"SELECT id, number, subitem, created_at FROM incidents WHERE subitem IN ({marks}) "
+            "AND source IN ('worker_app', 'camera', 'one_key') ORDER BY id DESC LIMIT ?",
+            (*PHOTOGRAPHED_SUBITEMS, _PHOTOS * 15)).fetchall()
+        rows = [(incident_id, f"{number}-1.jpg", "image/jpeg",
+                 incident_photo(subitem, from_epoch(created_at), seed + incident_id), created_at)
+                for incident_id, number, subitem, created_at in candidates[::15][:_PHOTOS]]
+        self.db.executemany("INSERT INTO attachments (incident_id, filename, mime, data, created_at) "
+                            "VALUES (?, ?, ?, ?, ?)", rows)
+        return len(rows)
+
+    def _write_meta(self, world: DemoWorld, days: int, until: datetime, incidents: int, digits: int) -> None:
+        values = {"scale": world.scale, "seed": world.seed, "days": days, "until": until.isoformat(),
+                  "incidents": incidents, "number_digits": digits,
+                  "written_at": datetime.now(timezone.utc).replace(microsecond=0).isoformat()}
+        rows = [(META_PREFIX + k, str(v)) for k, v in values.items()] + [(NUMBER_DIGITS_KEY, str(digits))]
+        self.db.executemany("INSERT INTO meta (key, value) VALUES (?, ?) "
+                            "ON CONFLICT (key) DO UPDATE SET value = excluded.value", rows)
+
+
+class _IncidentTable:
+    """The history's incident table, being built in the scratch database.
+
+    Large histories go to a helper process (:mod:`console.demo.incident_helper`)
+    so the rows are written and indexed on the second core; the rows are
+    pickled here and a small thread feeds them to the helper's standard input
+    (it only waits on the pipe, so it does not compete for the GIL).  Small
+    histories, where starting a process costs more than it saves, are written
+    on this thread.
+    """
+
+    _END = b""
+
+    def __init__(self, path: Path, in_process: bool):
+        self.path = path
+        self.in_process = in_process
+        self._local: IncidentTableWriter | None = None
+        self._process: subprocess.Popen | None = None
+        self._errors = None
+        self._frames: queue.Queue = queue.Queue(maxsize=4)
+        self._sender: threading.Thread | None = None
+        self._send_error: BaseException | None = None
+
+    def start(self) -> None:
+        if self.in_process:
+            self._local = IncidentTableWriter(self.path)
+            return
+        self._errors = tempfile.TemporaryFile()
+        self._process = subprocess.Popen([sys.executable, "-m", _HELPER_MODULE, str(self.path)],
+                                         stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=self._errors,
+                                         env=_helper_environment())
+        self._sender = threading.Thread(target=self._send, name="gridwatch-demo-rows", daemon=True)
+        self._sender.start()
+
+    def add(self, rows: list[tuple]) -> None:
+        """One day's incident rows."""
+        if self._local is not None:
+            self._local.add(rows)
+            return
+        frame = io.BytesIO()
+        write_frame(frame, rows)
+        self._queue(frame.getvalue())
+
+    def close_input(self) -> None:
+        """There are no more rows; the helper process starts indexing."""
+        if self._process is not None:
+            frame = io.BytesIO()
+            write_frame(frame, None)
+            self._queue(frame.getvalue())
+            self._queue(self._END)
+
+    def finish(self, state: TaskState) -> None:
+        """Wait until every row is written and indexed (honouring cancellation)."""
+        if self._local is not None:
+            state.check()
+            self._local.finish()
+            self._local.close()
+            self._local = None
+            return
+        while self._process.poll() is None:
+            state.check()
+            try:
+                self._process.wait(timeout=0.1)
+            except subprocess.TimeoutExpired:
+                continue
+        self._sender.join()
+        self._close_pipe()
+        if self._process.returncode != 0 or self._send_error is not None:
+            raise DemoDataError(f"building the incident table failed: {self._failure()}")
+
+    def abandon(self) -> None:
+        """Stop building (after a cancellation or a failure); the scratch file is deleted by the caller."""
+        if self._local is not None:
+            self._local.close()
+            self._local = None
+        if self._process is not None:
+            if self._process.poll() is None:
+                self._process.kill()
+                self._process.wait()
+            while self._sender.is_alive():  # unblock it: the pipe is broken now
+                try:
+                    self._frames.put_nowait(self._END)
+                except queue.Full:
+                    self._frames.get_nowait()
+                self._sender.join(timeout=0.1)
+            self._close_pipe()
+            self._process = None
+        if self._errors is not None:
+            self._errors.close()
+            self._errors = None
+
+    def _queue(self, frame: bytes) -> None:
+        while True:
+            if self._process.poll() is not None and self._process.returncode != 0:
+                raise DemoDataError(f"building the incident table failed: {self._failure()}")
+            try:
+                self._frames.put(frame, timeout=0.1)
+                return
+            except queue.Full:
+                continue
+
+    def _send(self) -> None:
+        stdin = self._process.stdin
+        try:
+            while (frame := self._frames.get()) != self._END:
+                stdin.write(frame)
+            stdin.close()
+        except (BrokenPipeError, OSError) as exc:  # the helper died; its exit status tells why
+            self._send_error = exc
+
+    def _close_pipe(self) -> None:
+        try:
+            self._process.stdin.close()
+        except (BrokenPipeError, OSError):
+            pass  # the helper is gone; nothing was waiting for the rest
+
+    def _failure(self) -> str:
+        self._errors.seek(0)
+        lines = self._errors.read().decode("utf-8", "replace").strip().splitlines()
+        return lines[-1] if lines else str(self._send_error or f"exit status {self._process.returncode}")

@@ -35,11 +35,11 @@ class TaskManager(QObject):
 
     def read(self, fn: Callable, *args, on_done: Done | None = None, on_error: Failed | None = None) -> Future:
         """Run ``fn(*args)`` on the I/O pool; callbacks run on the GUI thread."""
-        return self._watch(self.runner.read(fn, *args), on_done, on_error)
+        return self._watch(self._submit(self.runner.read, fn, *args), on_done, on_error)
 
     def write(self, fn: Callable, *args, on_done: Done | None = None, on_error: Failed | None = None) -> Future:
         """Run ``fn(*args)`` on the single database writer; callbacks run on the GUI thread."""
-        return self._watch(self.runner.write(fn, *args), on_done, on_error)
+        return self._watch(self._submit(self.runner.write, fn, *args), on_done, on_error)
 
     def with_progress(self, fn: Callable[[TaskState], Any], label: str, parent: QWidget | None = None, *,
                       on_done: Done | None = None, on_error: Failed | None = None,
@@ -72,7 +72,7 @@ class TaskManager(QObject):
             if callback is not None:
                 callback(value)
         submit = self.runner.write if write else self.runner.read
-        self._watch(submit(fn, state), lambda v: finish(on_done, v), lambda e: finish(on_error, e))
+        self._watch(self._submit(submit, fn, state), lambda v: finish(on_done, v), lambda e: finish(on_error, e))
         return state
 
     def call_soon(self, closure: Callable[[], Any]) -> None:
@@ -83,6 +83,14 @@ class TaskManager(QObject):
     def shutdown(self) -> None:
         self._closed = True
         self.runner.shutdown(wait=True)
+
+    def _submit(self, submit: Callable[..., Future], fn: Callable, *args) -> Future:
+        """Submit work; after :meth:`shutdown` (a timer firing while the app closes) it is dropped."""
+        if self._closed:
+            dropped = Future()
+            dropped.cancel()
+            return dropped
+        return submit(fn, *args)
 
     def _watch(self, future: Future, on_done: Done | None, on_error: Failed | None) -> Future:
         def finished(fut: Future) -> None:

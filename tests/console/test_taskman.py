@@ -60,3 +60,13 @@ def test_cancelling_stops_the_task(tasks, qtbot):
     state.request_interruption()
     qtbot.waitUntil(lambda: bool(errors), timeout=5_000)
     assert isinstance(errors[0], Cancelled)
+
+
+def test_work_submitted_after_shutdown_is_dropped_not_raised(qapp):
+    """A view's poll timer may fire while the console closes: nothing must blow up."""
+    manager = TaskManager()
+    manager.shutdown()
+    called = []
+    future = manager.read(lambda: called.append(1), on_done=called.append)
+    assert future.cancelled()
+    assert not called

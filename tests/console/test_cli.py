@@ -99,3 +99,25 @@ def test_screenshot_on_a_fresh_machine_builds_the_demo_town(tmp_path):
     from PySide6.QtGui import QImage
     image = QImage(str(shot))
     assert image.width() >= 1000 and image.height() >= 600
+
+
+@pytest.fixture(scope="module")
+def postgres():
+    from tests.pg import PgServer
+    server = PgServer().start()
+    yield server
+    server.stop()
+
+
+def test_console_opens_on_postgresql(postgres, tmp_path):
+    """--db with a PostgreSQL URL (holding a report filed by another client) starts and renders."""
+    url = postgres.url(postgres.create_database())
+    from console.storage.db import open_store
+    from console.storage.dispatch import DispatchService, IncidentDraft
+    store = open_store(url)
+    DispatchService(store).report(IncidentDraft("FIR01", "仓库冒烟"), "intake")
+    store.dispose()
+    shot = tmp_path / "pg.png"
+    result = gridwatch("--db", url, "--screenshot", str(shot), "--after", "2", "--lang", "en")
+    assert result.returncode == 0, result.stderr
+    assert shot.stat().st_size > 10_000

@@ -7,7 +7,6 @@ one-line message on stderr and a non-zero exit, never a traceback.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from pathlib import Path
 

@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 import getpass
-import logging
 import os
 import sys
 from pathlib import Path
 
 from console.storage.db import StoreError, open_store
-
-log = logging.getLogger(__name__)
 
 
 def _choose_platform(screenshot: bool) -> None:
@@ -23,11 +20,6 @@ def _choose_platform(screenshot: bool) -> None:
         if not screenshot:
             print("gridwatch: no display found; running headless (offscreen). "
                   "Use --screenshot PATH to see the console.", file=sys.stderr)
-
-
-def _is_default_sqlite(url: str) -> bool:
-    from console.cli import default_database_url
-    return url == default_database_url()
 
 
 def run_console(args) -> int:
@@ -63,7 +55,7 @@ def run_console(args) -> int:
     app.setApplicationVersion(__import__("console").__version__)
     settings = ConsoleSettings()
     lang = args.lang or settings.text("language") or system_language()
-    translators = install_translators(app, lang)  # noqa: F841 - kept alive for the app's lifetime
+    install_translators(app, lang)  # the translators are children of app, so they live as long as it
     apply_theme(app, args.theme or settings.text("theme", "dark"))
 
     tasks = TaskManager()
@@ -71,7 +63,7 @@ def run_console(args) -> int:
     service = DispatchService(store, clock)
     exit_code = 0
     try:
-        if _is_default_sqlite(url) and demo_info(store) is None:
+        if not args.db and demo_info(store) is None:  # first start on the embedded default
             if not _fill_demo_town(app, store, tasks):
                 return _fail("the demo town was not written; nothing to show")
         from console.gui.main_window import MainWindow

@@ -61,11 +61,9 @@ class BackgroundDuties(QObject):
             return
         now = self.context.clock.now()
 
-        def done(result) -> bool:
-            reports = getattr(result, "reported", None)
-            count = len(reports) if isinstance(reports, (list, tuple)) else int(reports or 0)
-            self.simulation_ticked.emit(count)
-            return True
+        def done(tick) -> bool:
+            self.simulation_ticked.emit(len(tick.reported))
+            return tick.changed
         self._run("simulation", lambda: self.simulation.tick(now), done)
 
     def _run(self, name: str, work, changed) -> None:

@@ -74,15 +74,14 @@ class MainWindow(QMainWindow):
         self.queue_model.query_failed.connect(lambda message: self.statusBar().showMessage(message, 10_000))
 
         self._refresh_timer = QTimer(self, interval=REFRESH_INTERVAL_MS)
-        self._refresh_timer.timeout.connect(self._refresh)
+        # The alarm bar polls on its own (every 2 s); the timer only picks up other consoles' queue changes.
+        self._refresh_timer.timeout.connect(self.queue_model.refresh)
         self._clock_timer = QTimer(self, interval=1_000)
         self._clock_timer.timeout.connect(self._show_clock)
 
         self.remember_layout = remember_layout
         if remember_layout:
             self.settings.restore_window(self, SETTINGS_KEY)
-        self.queue_model.refresh()
-        self.alarm_bar.refresh()
         self._refresh_timer.start()
         self._clock_timer.start()
         self._show_clock()

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Prepare a Debian machine for Gridwatch: the system libraries Qt needs, then a .venv with the project.
 #   bash tools/setup.sh          install to run the console
-#   bash tools/setup.sh --test   also the test tools and the PostgreSQL server the tests start
+#   bash tools/setup.sh --test   also the test tools and the servers the tests start (PostgreSQL, RTSP)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -10,6 +10,9 @@ want_test=0
 
 packages=(libegl1 libgl1 libxkbcommon0 libfontconfig1 libglib2.0-0 libdbus-1-3)
 [ "$want_test" = 1 ] || packages+=(fonts-noto-cjk)
+# The video tests encode real H.264 with ffmpeg and serve RTSP with GStreamer through Debian's own Python.
+[ "$want_test" = 1 ] && packages+=(ffmpeg python3-gst-1.0 gir1.2-gst-rtsp-server-1.0 gstreamer1.0-plugins-base
+                                   gstreamer1.0-plugins-good gstreamer1.0-plugins-bad gstreamer1.0-plugins-ugly)
 missing=()
 for p in "${packages[@]}"; do
     dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

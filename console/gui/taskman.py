@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import itertools
 import logging
 from concurrent.futures import Future
 from typing import Any, Callable
@@ -32,6 +34,8 @@ class TaskManager(QObject):
         self.runner = runner or TaskRunner()
         self._closure_ready.connect(self._run_closure, Qt.ConnectionType.QueuedConnection)
         self._closed = False
+        self._dialogs: dict[int, tuple[QProgressDialog, TaskState]] = {}
+        self._dialog_keys = itertools.count()
 
     def read(self, fn: Callable, *args, on_done: Done | None = None, on_error: Failed | None = None) -> Future:
         """Run ``fn(*args)`` on the I/O pool; callbacks run on the GUI thread."""
@@ -44,36 +48,47 @@ class TaskManager(QObject):
     def with_progress(self, fn: Callable[[TaskState], Any], label: str, parent: QWidget | None = None, *,
                       on_done: Done | None = None, on_error: Failed | None = None,
                       write: bool = True) -> TaskState:
-        """Run ``fn(state)`` with a cancellable progress dialog."""
+        """Run ``fn(state)`` with a cancellable progress dialog.
+
+        The dialog lives only in ``self._dialogs``, touched on the GUI thread; the closures that pass
+        through the worker carry its key, never the dialog, so the worker thread can never drop the
+        last reference to a widget (which would destroy it off the GUI thread: an abort, seen in CI).
+        """
         dialog = QProgressDialog(label, self.tr("Cancel"), 0, 1000, parent)
         # Not modal: a modal QProgressDialog runs the event loop inside setValue(), and a task finishing
         # during that nested loop closed the dialog from inside its own setValue (a hang, seen at first run).
         dialog.setWindowModality(Qt.WindowModality.NonModal)
-        finished = False
         dialog.setMinimumDuration(300)
         dialog.setAutoClose(False)
         dialog.setAutoReset(False)
+        state = TaskState(lambda fraction, message: self.call_soon(lambda: show_progress(fraction, message)))
+        key = next(self._dialog_keys)
+        self._dialogs[key] = dialog, state
+
+        # Connected through the key: a bound method of ``state`` would make PySide watch ``state`` by weak
+        # reference and disconnect from whichever thread drops it last, the worker's.
+        dialog.canceled.connect(functools.partial(self._cancel, key))
 
         def show_progress(fraction: float, message: str) -> None:
-            if not finished:
-                dialog.setValue(int(fraction * 1000))
-                dialog.setLabelText(message or label)
-
-        def progress(fraction: float, message: str) -> None:
-            self.call_soon(lambda: show_progress(fraction, message))
-        state = TaskState(progress)
-        dialog.canceled.connect(state.request_interruption)
+            if key in self._dialogs:
+                shown, _state = self._dialogs[key]
+                shown.setValue(int(fraction * 1000))
+                shown.setLabelText(message or label)
 
         def finish(callback, value):
-            nonlocal finished
-            finished = True
-            dialog.hide()
-            dialog.deleteLater()
+            if key in self._dialogs:
+                shown, _state = self._dialogs.pop(key)
+                shown.hide()
+                shown.deleteLater()
             if callback is not None:
                 callback(value)
         submit = self.runner.write if write else self.runner.read
         self._watch(self._submit(submit, fn, state), lambda v: finish(on_done, v), lambda e: finish(on_error, e))
         return state
+
+    def _cancel(self, key: int) -> None:
+        if key in self._dialogs:
+            self._dialogs[key][1].request_interruption()
 
     def call_soon(self, closure: Callable[[], Any]) -> None:
         """Run ``closure`` on the GUI thread (safe to call from any thread)."""

@@ -1,4 +1,4 @@
-"""The ``gridwatch`` command line: open the console, or write demo data.
+"""The ``gridwatch`` command line: open the console, write demo data, or manage cameras.
 
 Errors the user can cause (a wrong flag, an unreachable database) end with a
 one-line message on stderr and a non-zero exit, never a traceback.
@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 from console import __version__
+from console.cli_cameras import add_cameras_parser, run_cameras
 
 EXIT_USAGE = 2
 EXIT_FAILURE = 1
@@ -61,6 +62,7 @@ def build_parser() -> OneLineParser:
     demo.add_argument("--days", type=int, default=None, help="days of history (default: 90 town, 243 city)")
     demo.add_argument("--seed", type=int, default=1)
     demo.add_argument("--replace", action="store_true", help="replace incidents already in the database")
+    add_cameras_parser(sub)
     return parser
 
 
@@ -75,6 +77,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "demo-data":
             return run_demo_data(args)
+        if args.command == "cameras":
+            return run_cameras(args, default_database_url, _fail)
         from console.gui.app import run_console
         return run_console(args)
     except KeyboardInterrupt:

@@ -120,6 +120,9 @@ class QueueView(QWidget):
         self._debounce = QTimer(self)
         self._debounce.setSingleShot(True)
         self._debounce.setInterval(SEARCH_DEBOUNCE_MS)
+        self._pending_selection: int | None = None
+        self._pending_deadline = QTimer(self, singleShot=True)
+        self._pending_deadline.timeout.connect(lambda: setattr(self, "_pending_selection", None))
         self._fill_filters()
         self._build_table()
         self._lay_out()
@@ -135,6 +138,7 @@ class QueueView(QWidget):
         model.query_failed.connect(self._show_failure)
         for signal in (model.modelReset, model.layoutChanged, model.dataChanged):
             signal.connect(self._sync_current)
+            signal.connect(self._try_pending_selection)
         for signal in (model.modelReset, model.layoutChanged, model.rowsInserted, model.rowsRemoved):
             signal.connect(self._publish_visible_rows)
         self.table.selectionModel().currentRowChanged.connect(self._sync_current)
@@ -167,6 +171,17 @@ class QueueView(QWidget):
         self.table.scrollTo(index)
         return True
 
+    def select_incident_when_loaded(self, incident_id: int, timeout_ms: int = 10_000) -> None:
+        """Select ``incident_id`` now or as soon as a refresh brings its row in (a new report)."""
+        self._pending_selection = incident_id
+        self._pending_deadline.start(timeout_ms)
+        self._try_pending_selection()
+
+    def _try_pending_selection(self, *_args) -> None:
+        if self._pending_selection is not None and self.select_incident(self._pending_selection):
+            self._pending_selection = None
+            self._pending_deadline.stop()
+
     def focus_search(self) -> None:
         self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.search.selectAll()
@@ -192,10 +207,10 @@ class QueueView(QWidget):
         self.search.setPlaceholderText(self.tr("Search number, title, description, assignee…"))
         self.search.setClearButtonEnabled(True)
         self.search.setMinimumWidth(180)
-        for combo in (self.category_filter, self.village_filter):
+        for combo in (self.category_filter, self.level_filter, self.village_filter, self.source_filter):
             combo.setMaxVisibleItems(24)
             combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-            combo.setMinimumContentsLength(12)
+            combo.setMinimumContentsLength(7)
 
     def _villages_loaded(self, villages) -> None:
         for village in villages:
@@ -231,13 +246,17 @@ class QueueView(QWidget):
         table.setSortingEnabled(True)
 
     def _lay_out(self) -> None:
+        # Two rows, so the queue fits beside the video wall on a 1600-pixel screen.
         bar = QHBoxLayout()
         bar.setContentsMargins(0, 0, 0, 0)
         bar.setSpacing(6)
         for widget in (self.status_filter, self.category_filter, self.level_filter, self.village_filter,
-                       self.source_filter, self.overdue_only):
-            bar.addWidget(widget)
-        bar.addWidget(self.search, 1)
+                       self.source_filter):
+            bar.addWidget(widget, 1)
+        search_bar = QHBoxLayout()
+        search_bar.setContentsMargins(0, 0, 0, 0)
+        search_bar.addWidget(self.search, 1)
+        search_bar.addWidget(self.overdue_only)
         footer = QHBoxLayout()
         footer.setContentsMargins(2, 0, 2, 0)
         footer.addWidget(self.count_label)
@@ -246,6 +265,7 @@ class QueueView(QWidget):
         layout.setContentsMargins(4, 4, 4, 4)
         layout.setSpacing(4)
         layout.addLayout(bar)
+        layout.addLayout(search_bar)
         layout.addWidget(self.table, 1)
         layout.addLayout(footer)
 

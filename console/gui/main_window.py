@@ -8,7 +8,7 @@ and restored through :class:`ConsoleSettings`.
 from __future__ import annotations
 
 from PySide6.QtCore import QSize, Qt, QTimer
-from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (QApplication, QDockWidget, QLabel, QMainWindow, QMessageBox, QToolBar,
                                QVBoxLayout, QWidget)
 
@@ -17,6 +17,7 @@ from console.gui.context import ConsoleContext
 from console.gui.duties import BackgroundDuties
 from console.gui.settings import ConsoleSettings
 from console.gui.theme import THEMES, apply_theme
+from console.gui.video_room import VideoRoom
 from widgets.alarm_bar import OneKeyAlarmBar
 from widgets.incident_actions import IncidentActions
 from widgets.incident_detail import IncidentDetailPane
@@ -46,6 +47,7 @@ class MainWindow(QMainWindow):
                                         context.lang, self)
         self.detail = IncidentDetailPane(context.tasks, context.service, context.lang, self)
         self.duties = BackgroundDuties(context, simulation_speed, parent=self)
+        self.video = VideoRoom(context, settings, self)
 
         central = QWidget(self)
         layout = QVBoxLayout(central)
@@ -57,7 +59,13 @@ class MainWindow(QMainWindow):
 
         self.detail_dock = self._add_dock(self.detail, "detail", self.tr("Incident"),
                                           Qt.DockWidgetArea.RightDockWidgetArea)
-        self.resizeDocks([self.detail_dock], [380], Qt.Orientation.Horizontal)
+        self.wall_dock = self._add_dock(self.video.panel, "wall", self.tr("Video wall"),
+                                        Qt.DockWidgetArea.LeftDockWidgetArea)
+        self.cameras_dock = self._add_dock(self.video.camera_list, "cameras", self.tr("Cameras"),
+                                           Qt.DockWidgetArea.RightDockWidgetArea)
+        self.tabifyDockWidget(self.detail_dock, self.cameras_dock)
+        self.detail_dock.raise_()
+        self.resizeDocks([self.wall_dock, self.detail_dock], [660, 360], Qt.Orientation.Horizontal)
         self._build_menus()
         self._build_status_bar()
 
@@ -72,6 +80,9 @@ class MainWindow(QMainWindow):
         self.duties.store_changed.connect(self._refresh)
         self.duties.duty_failed.connect(lambda message: self.statusBar().showMessage(message, 10_000))
         self.queue_model.query_failed.connect(lambda message: self.statusBar().showMessage(message, 10_000))
+        self.video.actions.message.connect(lambda message: self.statusBar().showMessage(message, 10_000))
+        self.video.actions.incident_reported.connect(self._incident_reported)
+        self.video.catalog.load_failed.connect(lambda message: self.statusBar().showMessage(message, 10_000))
 
         self._refresh_timer = QTimer(self, interval=REFRESH_INTERVAL_MS)
         # The alarm bar polls on its own (every 2 s); the timer only picks up other consoles' queue changes.
@@ -82,6 +93,7 @@ class MainWindow(QMainWindow):
         self.remember_layout = remember_layout
         if remember_layout:
             self.settings.restore_window(self, SETTINGS_KEY)
+        self.video.start(restore=remember_layout)
         self._refresh_timer.start()
         self._clock_timer.start()
         self._show_clock()
@@ -119,7 +131,16 @@ class MainWindow(QMainWindow):
         incident_menu.addAction(refresh)
         self.addToolBar(Qt.ToolBarArea.TopToolBarArea, toolbar)
 
+        video_menu = bar.addMenu(self.tr("Vi&deo"))
+        for action in self.video.actions.all():
+            video_menu.addAction(action)
+        video_menu.addSeparator()
+        screens_menu = video_menu.addMenu(self.tr("New &wall window on"))
+        screens_menu.aboutToShow.connect(lambda: self._fill_screens_menu(screens_menu))
+
         view_menu = bar.addMenu(self.tr("&View"))
+        view_menu.addAction(self.wall_dock.toggleViewAction())
+        view_menu.addAction(self.cameras_dock.toggleViewAction())
         view_menu.addAction(self.detail_dock.toggleViewAction())
         view_menu.addAction(toolbar.toggleViewAction())
         view_menu.addSeparator()
@@ -174,6 +195,19 @@ class MainWindow(QMainWindow):
         if index.isValid():
             self.queue_view.table.setCurrentIndex(index)
 
+    def _fill_screens_menu(self, menu) -> None:
+        menu.clear()
+        for screen in QGuiApplication.screens():
+            size = screen.geometry().size()
+            menu.addAction(f"{screen.name()} ({size.width()}×{size.height()})",
+                           lambda s=screen: self.video.windows.open(s))
+
+    def _incident_reported(self, incident_id: int) -> None:
+        """A report from a camera is in the queue: show it selected, ready to assign."""
+        self._refresh()
+        self.queue_view.select_incident_when_loaded(incident_id)
+        self.raise_()
+
     def _on_alarm(self, incident_id: int) -> None:
         QApplication.beep()
         QApplication.alert(self)
@@ -201,4 +235,5 @@ class MainWindow(QMainWindow):
         self._clock_timer.stop()
         if self.remember_layout:
             self.settings.save_window(self, SETTINGS_KEY)
+        self.video.shutdown(self.remember_layout)
         super().closeEvent(event)

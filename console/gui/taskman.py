@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import itertools
 import logging
-from concurrent.futures import Future
+from concurrent.futures import Executor, Future
 from typing import Any, Callable
 
 from PySide6.QtCore import QObject, Qt, Signal, Slot
@@ -44,6 +44,11 @@ class TaskManager(QObject):
     def write(self, fn: Callable, *args, on_done: Done | None = None, on_error: Failed | None = None) -> Future:
         """Run ``fn(*args)`` on the single database writer; callbacks run on the GUI thread."""
         return self._watch(self._submit(self.runner.write, fn, *args), on_done, on_error)
+
+    def run_in(self, executor: Executor, fn: Callable, *args, on_done: Done | None = None,
+               on_error: Failed | None = None) -> Future:
+        """Run ``fn(*args)`` on ``executor`` (e.g. one camera's own ordered command thread); callbacks on the GUI."""
+        return self._watch(self._submit(executor.submit, fn, *args), on_done, on_error)
 
     def with_progress(self, fn: Callable[[TaskState], Any], label: str, parent: QWidget | None = None, *,
                       on_done: Done | None = None, on_error: Failed | None = None,

@@ -92,17 +92,23 @@ class Department(Base):
 
 
 class Camera(Base):
-    """A CCTV camera of the video wall."""
+    """A CCTV camera of the video wall.
+
+    ``url`` is the main stream, ``sub_url`` an optional low-resolution stream for
+    small tiles, ``onvif_url`` the optional ONVIF device service used for PTZ.
+    All three may hold credentials: show them masked, never in messages.
+    """
 
     __tablename__ = "cameras"
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(64), unique=True)
     url: Mapped[str] = mapped_column(String(512))
     sub_url: Mapped[str | None] = mapped_column(String(512))
+    onvif_url: Mapped[str | None] = mapped_column(String(512))
     lon: Mapped[float | None] = mapped_column(Float)
     lat: Mapped[float | None] = mapped_column(Float)
     grid_id: Mapped[int | None] = mapped_column(ForeignKey("grids.id"))
-    group_name: Mapped[str] = mapped_column(String(64), default="")
+    group_name: Mapped[str] = mapped_column(String(64), default="", index=True)
 
 
 class Operator(Base):

@@ -147,6 +147,164 @@
     </message>
 </context>
 <context>
+    <name>CameraEditor</name>
+    <message>
+        <source>Edit camera</source>
+        <translation>编辑摄像头</translation>
+    </message>
+    <message>
+        <source>Add camera</source>
+        <translation>添加摄像头</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <source>Stream URL</source>
+        <translation>主码流地址</translation>
+    </message>
+    <message>
+        <source>Sub-stream URL</source>
+        <translation>子码流地址</translation>
+    </message>
+    <message>
+        <source>ONVIF (PTZ) address</source>
+        <translation>ONVIF（云台）地址</translation>
+    </message>
+    <message>
+        <source>Longitude</source>
+        <translation>经度</translation>
+    </message>
+    <message>
+        <source>Latitude</source>
+        <translation>纬度</translation>
+    </message>
+    <message>
+        <source>Group</source>
+        <translation>分组</translation>
+    </message>
+    <message>
+        <source>not set</source>
+        <translation>未设置</translation>
+    </message>
+    <message>
+        <source>A camera needs a name</source>
+        <translation>摄像头需要名称</translation>
+    </message>
+</context>
+<context>
+    <name>CameraListPanel</name>
+    <message>
+        <source>Add</source>
+        <translation>添加</translation>
+    </message>
+    <message>
+        <source>Add a camera</source>
+        <translation>添加一个摄像头</translation>
+    </message>
+    <message>
+        <source>Edit</source>
+        <translation>编辑</translation>
+    </message>
+    <message>
+        <source>Edit the selected camera</source>
+        <translation>编辑所选摄像头</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>删除</translation>
+    </message>
+    <message>
+        <source>Remove the selected camera</source>
+        <translation>删除所选摄像头</translation>
+    </message>
+    <message>
+        <source>Import CSV…</source>
+        <translation>导入 CSV…</translation>
+    </message>
+    <message>
+        <source>Import cameras from a CSV file (name,url,sub_url,lon,lat,group,onvif_url)</source>
+        <translation>从 CSV 文件导入摄像头（name,url,sub_url,lon,lat,group,onvif_url）</translation>
+    </message>
+    <message>
+        <source>No group</source>
+        <translation>未分组</translation>
+    </message>
+    <message>
+        <source>Remove camera</source>
+        <translation>删除摄像头</translation>
+    </message>
+    <message>
+        <source>Remove %1 from the console?</source>
+        <translation>从控制台删除 %1？</translation>
+    </message>
+    <message>
+        <source>Import cameras</source>
+        <translation>导入摄像头</translation>
+    </message>
+    <message>
+        <source>CSV files (*.csv)</source>
+        <translation>CSV 文件 (*.csv)</translation>
+    </message>
+    <message>
+        <source>%1 cameras added.</source>
+        <translation>已添加 %1 个摄像头。</translation>
+    </message>
+    <message>
+        <source>Cameras</source>
+        <translation>摄像头</translation>
+    </message>
+</context>
+<context>
+    <name>CameraReportDialog</name>
+    <message>
+        <source>Report from camera</source>
+        <extracomment>What an operator most often reports from a camera: illegal construction.</extracomment>
+        <translation>从摄像头上报</translation>
+    </message>
+    <message>
+        <source>Seen on camera %1</source>
+        <translation>摄像头 %1 发现</translation>
+    </message>
+    <message>
+        <source>What the operator saw</source>
+        <translation>值班员看到的情况</translation>
+    </message>
+    <message>
+        <source>unknown</source>
+        <translation>未知</translation>
+    </message>
+    <message>
+        <source>Sub-item</source>
+        <translation>事项</translation>
+    </message>
+    <message>
+        <source>Title</source>
+        <translation>标题</translation>
+    </message>
+    <message>
+        <source>Note</source>
+        <translation>备注</translation>
+    </message>
+    <message>
+        <source>Place</source>
+        <translation>地点</translation>
+    </message>
+    <message>
+        <source>Source</source>
+        <translation>来源</translation>
+    </message>
+    <message>
+        <source>Camera</source>
+        <translation>摄像头</translation>
+    </message>
+    <message>
+        <source>Report</source>
+        <translation>上报</translation>
+    </message>
+</context>
+<context>
     <name>Duration</name>
     <message>
         <source>%1d %2h</source>
@@ -167,6 +325,25 @@
     <message>
         <source>overdue %1</source>
         <translation>已超时 %1</translation>
+    </message>
+</context>
+<context>
+    <name>Evidence</name>
+    <message>
+        <source>%1 has no picture to save</source>
+        <translation>%1 没有可保存的画面</translation>
+    </message>
+    <message>
+        <source>Save snapshots as .png or .jpg, not %1</source>
+        <translation>截图请保存为 .png 或 .jpg，而不是 %1</translation>
+    </message>
+    <message>
+        <source>Could not save %1: %2</source>
+        <translation>无法保存 %1：%2</translation>
+    </message>
+    <message>
+        <source>Could not encode the picture</source>
+        <translation>无法编码图片</translation>
     </message>
 </context>
 <context>
@@ -502,6 +679,14 @@
         <translation>事件</translation>
     </message>
     <message>
+        <source>Video wall</source>
+        <translation>视频墙</translation>
+    </message>
+    <message>
+        <source>Cameras</source>
+        <translation>摄像头</translation>
+    </message>
+    <message>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
@@ -520,6 +705,14 @@
     <message>
         <source>&amp;Refresh</source>
         <translation>刷新(&amp;R)</translation>
+    </message>
+    <message>
+        <source>Vi&amp;deo</source>
+        <translation>视频(&amp;D)</translation>
+    </message>
+    <message>
+        <source>New &amp;wall window on</source>
+        <translation>新建视频墙窗口于(&amp;W)</translation>
     </message>
     <message>
         <source>&amp;View</source>
@@ -598,6 +791,53 @@ Database: %2</source>
     <message>
         <source>+ %1 more unacknowledged one-key alarms</source>
         <translation>另有 %1 条一键报警未确认</translation>
+    </message>
+</context>
+<context>
+    <name>PtzPanel</name>
+    <message>
+        <source>PTZ — %1</source>
+        <translation>云台控制 — %1</translation>
+    </message>
+    <message>
+        <source>Zoom in</source>
+        <translation>放大</translation>
+    </message>
+    <message>
+        <source>Zoom out</source>
+        <translation>缩小</translation>
+    </message>
+    <message>
+        <source>Go to preset</source>
+        <translation>转到预置位</translation>
+    </message>
+    <message>
+        <source>Save position as preset…</source>
+        <translation>将当前位置存为预置位…</translation>
+    </message>
+    <message>
+        <source>Loading presets…</source>
+        <translation>正在读取预置位…</translation>
+    </message>
+    <message>
+        <source>Presets</source>
+        <translation>预置位</translation>
+    </message>
+    <message>
+        <source>%1 presets</source>
+        <translation>%1 个预置位</translation>
+    </message>
+    <message>
+        <source>Going to %1</source>
+        <translation>正在转到 %1</translation>
+    </message>
+    <message>
+        <source>Save preset</source>
+        <translation>保存预置位</translation>
+    </message>
+    <message>
+        <source>Name of this position:</source>
+        <translation>该位置的名称：</translation>
     </message>
 </context>
 <context>
@@ -769,6 +1009,189 @@ Database: %2</source>
     <message>
         <source>Cancel</source>
         <translation>取消</translation>
+    </message>
+</context>
+<context>
+    <name>VideoTile</name>
+    <message>
+        <source>Drop a camera here</source>
+        <translation>将摄像头拖到此处</translation>
+    </message>
+    <message>
+        <source>%1 fps</source>
+        <translation>%1 帧/秒</translation>
+    </message>
+    <message>
+        <source>offline</source>
+        <translation>离线</translation>
+    </message>
+    <message>
+        <source>offline — retrying in %1 s</source>
+        <translation>离线 — %1 秒后重试</translation>
+    </message>
+    <message>
+        <source>connecting…</source>
+        <translation>正在连接…</translation>
+    </message>
+    <message>
+        <source>stalled — no picture</source>
+        <translation>卡顿 — 无画面</translation>
+    </message>
+    <message>
+        <source>paused</source>
+        <translation>已暂停</translation>
+    </message>
+</context>
+<context>
+    <name>WallActions</name>
+    <message>
+        <source>Report &amp;incident from camera…</source>
+        <translation>从摄像头上报事件(&amp;I)…</translation>
+    </message>
+    <message>
+        <source>Save &amp;snapshot…</source>
+        <translation>保存截图(&amp;S)…</translation>
+    </message>
+    <message>
+        <source>Export last 30 s as &amp;clip…</source>
+        <translation>导出最近 30 秒录像(&amp;C)…</translation>
+    </message>
+    <message>
+        <source>Click a tile with a camera first</source>
+        <translation>请先点击一个有摄像头的画面</translation>
+    </message>
+    <message>
+        <source>Maximise / restore</source>
+        <translation>最大化 / 还原</translation>
+    </message>
+    <message>
+        <source>Reset zoom</source>
+        <translation>复位缩放</translation>
+    </message>
+    <message>
+        <source>Remove from wall</source>
+        <translation>从视频墙移除</translation>
+    </message>
+    <message>
+        <source>Layout</source>
+        <translation>布局</translation>
+    </message>
+    <message>
+        <source>Tour this tile through</source>
+        <translation>此画面轮巡</translation>
+    </message>
+    <message>
+        <source>Tour the wall through</source>
+        <translation>整墙轮巡</translation>
+    </message>
+    <message>
+        <source>Stop tours</source>
+        <translation>停止轮巡</translation>
+    </message>
+    <message>
+        <source>Snapshot</source>
+        <translation>截图</translation>
+    </message>
+    <message>
+        <source>Save snapshot</source>
+        <translation>保存截图</translation>
+    </message>
+    <message>
+        <source>Pictures (*.png *.jpg *.jpeg)</source>
+        <translation>图片 (*.png *.jpg *.jpeg)</translation>
+    </message>
+    <message>
+        <source>Snapshot saved: %1</source>
+        <translation>截图已保存：%1</translation>
+    </message>
+    <message>
+        <source>Clip</source>
+        <translation>录像片段</translation>
+    </message>
+    <message>
+        <source>%1 has no recent pictures to export</source>
+        <translation>%1 没有可导出的近期画面</translation>
+    </message>
+    <message>
+        <source>Export clip</source>
+        <translation>导出录像片段</translation>
+    </message>
+    <message>
+        <source>MP4 video (*.mp4)</source>
+        <translation>MP4 视频 (*.mp4)</translation>
+    </message>
+    <message>
+        <source>Clip saved: %1 (%2 frames)</source>
+        <translation>录像已保存：%1（%2 帧）</translation>
+    </message>
+    <message>
+        <source>Report from camera</source>
+        <translation>从摄像头上报</translation>
+    </message>
+    <message>
+        <source>Incident reported from camera</source>
+        <translation>已从摄像头上报事件</translation>
+    </message>
+</context>
+<context>
+    <name>WallDialogs</name>
+    <message>
+        <source>Tour</source>
+        <translation>轮巡</translation>
+    </message>
+    <message>
+        <source>Seconds per camera in %1</source>
+        <translation>%1 中每个摄像头停留的秒数</translation>
+    </message>
+</context>
+<context>
+    <name>WallPanel</name>
+    <message>
+        <source>Wall layout</source>
+        <translation>视频墙布局</translation>
+    </message>
+    <message>
+        <source>Layouts</source>
+        <translation>布局</translation>
+    </message>
+    <message>
+        <source>Save the wall as a named layout, or recall one</source>
+        <translation>将视频墙保存为命名布局，或调用已保存的布局</translation>
+    </message>
+    <message>
+        <source>Stop tour</source>
+        <translation>停止轮巡</translation>
+    </message>
+    <message>
+        <source>tour: %1 every %2 s</source>
+        <translation>轮巡：%1，每 %2 秒</translation>
+    </message>
+    <message>
+        <source>Save current layout as…</source>
+        <translation>将当前布局另存为…</translation>
+    </message>
+    <message>
+        <source>Save layout</source>
+        <translation>保存布局</translation>
+    </message>
+    <message>
+        <source>Name of this layout:</source>
+        <translation>布局名称：</translation>
+    </message>
+</context>
+<context>
+    <name>WallWindow</name>
+    <message>
+        <source>Gridwatch — video wall %1</source>
+        <translation>Gridwatch — 视频墙 %1</translation>
+    </message>
+    <message>
+        <source>Monitor</source>
+        <translation>显示器</translation>
+    </message>
+    <message>
+        <source>Full screen</source>
+        <translation>全屏</translation>
     </message>
 </context>
 <context>

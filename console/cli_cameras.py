@@ -1,0 +1,119 @@
+"""``gridwatch cameras``: add, list, remove and import the cameras of the video wall.
+
+Like the rest of the command line, a refusal is one line on stderr and a
+non-zero exit.  URLs are shown masked; credentials never reach the terminal.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+Fail = Callable[..., int]
+
+
+def add_cameras_parser(commands) -> None:
+    """Register ``cameras`` and its subcommands on the top-level subparsers ``commands``."""
+    cameras = commands.add_parser("cameras", help="add, list, remove or import the cameras of the video wall")
+    _add_db_option(cameras)
+    actions = cameras.add_subparsers(title="camera commands", parser_class=type(cameras), required=True)
+
+    add = actions.add_parser("add", help="add a camera")
+    add.add_argument("name", metavar="NAME")
+    add.add_argument("url", metavar="URL", help="main stream URL (rtsp://user:password@host/...)")
+    add.add_argument("--sub-url", metavar="URL", help="low-resolution stream for small tiles")
+    add.add_argument("--onvif-url", metavar="URL", help="ONVIF device-service URL, for PTZ")
+    add.add_argument("--lon", type=float, metavar="X", help="longitude in degrees (with --lat)")
+    add.add_argument("--lat", type=float, metavar="Y", help="latitude in degrees (with --lon)")
+    add.add_argument("--group", default="", metavar="G", help="group on the wall, e.g. a road or village")
+    add.set_defaults(camera_action=_add)
+
+    listing = actions.add_parser("list", help="one tab-separated line per camera: name, URL (masked), "
+                                              "group, lon,lat, village/grid")
+    listing.set_defaults(camera_action=_list)
+
+    remove = actions.add_parser("remove", help="remove a camera")
+    remove.add_argument("name", metavar="NAME")
+    remove.set_defaults(camera_action=_remove)
+
+    load = actions.add_parser("import", help="add the cameras of a CSV file (header: name,url,sub_url,lon,lat,"
+                                             "group,onvif_url; - reads stdin)")
+    load.add_argument("file", metavar="FILE.csv")
+    load.set_defaults(camera_action=_import)
+
+    for action in (add, listing, remove, load):
+        _add_db_option(action)
+
+
+def _add_db_option(parser: argparse.ArgumentParser) -> None:
+    # SUPPRESS: an absent --db on the subcommand leaves one given before it in place.
+    parser.add_argument("--db", metavar="URL", dest="cameras_db", default=argparse.SUPPRESS,
+                        help="SQLAlchemy URL or SQLite path (default: the database in your data directory)")
+
+
+def run_cameras(args, fallback_db: Callable[[], str], fail: Fail) -> int:
+    """Run a ``cameras`` subcommand; ``fallback_db`` gives the database when no ``--db`` was given."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from console.storage.cameras import CameraBook, CameraError
+    from console.storage.db import StoreError, open_store
+
+    url = getattr(args, "cameras_db", None) or args.db or fallback_db()
+    try:
+        store = open_store(url)
+    except StoreError as exc:
+        return fail(str(exc))
+    try:
+        return args.camera_action(CameraBook(store), args, fail)
+    except CameraError as exc:
+        return fail(str(exc))
+    except SQLAlchemyError as exc:
+        return fail(f"database error: {_first_line(exc)}")
+    finally:
+        store.dispose()
+
+
+def _add(book, args, fail: Fail) -> int:
+    camera = book.add(args.name, args.url, sub_url=args.sub_url, onvif_url=args.onvif_url, lon=args.lon,
+                      lat=args.lat, group=args.group)
+    place = _place(camera)
+    print(f"added camera {camera.name!r} ({camera.masked_url})" + (f" in {place}" if place else ""))
+    return 0
+
+
+def _list(book, args, fail: Fail) -> int:
+    for camera in book.list():
+        location = f"{camera.lon},{camera.lat}" if camera.lon is not None and camera.lat is not None else ""
+        print("\t".join((camera.name, camera.masked_url, camera.group, location, _place(camera))))
+    return 0
+
+
+def _remove(book, args, fail: Fail) -> int:
+    camera = book.remove(args.name)
+    print(f"removed camera {camera.name!r}")
+    return 0
+
+
+def _import(book, args, fail: Fail) -> int:
+    source = sys.stdin.buffer.read() if args.file == "-" else Path(args.file)
+    result = book.import_csv(source)
+    for error in result.errors:
+        print(f"gridwatch: {args.file}: {error}", file=sys.stderr)
+    print(f"added {len(result.added)} camera{'' if len(result.added) == 1 else 's'}")
+    if result.errors:
+        return 1
+    if not result.added:
+        return fail(f"{args.file} holds no cameras")
+    return 0
+
+
+def _place(camera) -> str:
+    """``village/grid``, whichever of the two is known, or empty."""
+    return "/".join(name for name in (camera.village_name, camera.grid_name) if name)
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(getattr(exc, "orig", None) or exc)
+    return next((line.strip() for line in text.splitlines() if line.strip()), type(exc).__name__)

@@ -1,0 +1,219 @@
+"""Live camera pictures for the GUI: one capture per camera, shared by every tile that shows it.
+
+:class:`FeedPool` owns one :class:`CameraFeed` per camera on screen.  Each
+feed runs a :class:`video.capture.CameraCapture` (its own worker thread) and
+turns its frames into ``QImage`` s on the GUI thread, one at a time: the
+worker only signals "a frame is waiting", the GUI takes the newest when it
+gets there, so a busy GUI never builds up a queue of old pictures.
+
+Tiles tell their feed how big and whether visible they are (:meth:`CameraFeed.demand`);
+the feed asks the worker for frames of the largest visible tile's size,
+stops decoding when no tile is visible, and picks main or sub stream by
+tile height (:class:`video.stream_choice.StreamChooser`).
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass
+
+from PySide6.QtCore import QObject, QSize, QTimer, Signal, Slot
+from PySide6.QtGui import QImage
+
+from video.capture import CameraCapture, CaptureOptions, CaptureState, CaptureStatus, Frame
+from video.clip import ClipBuffer
+from video.stats import LatencyRecorder
+from video.stream_choice import Stream, StreamChooser
+
+
+@dataclass(frozen=True)
+class FeedSource:
+    """What a feed needs to know of a camera."""
+
+    camera_id: int
+    name: str
+    url: str
+    sub_url: str | None = None
+
+
+@dataclass(frozen=True)
+class _Demand:
+    size: QSize
+    visible: bool
+    maximised: bool
+
+
+class CameraFeed(QObject):
+    """One camera's newest picture and state, on the GUI thread.
+
+    Signals (all emitted on the GUI thread): ``frame_ready`` when :attr:`image`
+    holds a new picture; ``status_changed(CaptureStatus)`` when the capture's
+    state or fps changes.
+    """
+
+    frame_ready = Signal()
+    status_changed = Signal(object)
+
+    def __init__(self, source: FeedSource, capture: CameraCapture, clip: ClipBuffer,
+                 parent: QObject | None = None):
+        super().__init__(parent)
+        self.source = source
+        self.capture = capture
+        self.clip = clip
+        self.image: QImage | None = None
+        self.frame: Frame | None = None
+        self.status: CaptureStatus = capture.status
+        self.latency = LatencyRecorder()
+        self._painted_seq = -1
+        self._demands: dict[int, _Demand] = {}
+        self._chooser = StreamChooser()
+        self._stream = Stream.SUB if source.sub_url else Stream.MAIN
+        self._recheck = QTimer(self, singleShot=True)
+        self._recheck.timeout.connect(self._apply_demands)
+
+    # -- tiles ------------------------------------------------------------------------------------
+    def demand(self, consumer: object, size: QSize, visible: bool, maximised: bool = False) -> None:
+        """A tile shows this feed at ``size`` device pixels (or is hidden): adjust what the worker decodes."""
+        self._demands[id(consumer)] = _Demand(QSize(size), visible, maximised)
+        self._apply_demands()
+
+    def withdraw(self, consumer: object) -> None:
+        """A tile stopped showing this feed."""
+        self._demands.pop(id(consumer), None)
+        self._apply_demands()
+
+    @property
+    def consumer_count(self) -> int:
+        return len(self._demands)
+
+    @property
+    def stream(self) -> Stream:
+        return self._stream
+
+    def _apply_demands(self) -> None:
+        visible = [d for d in self._demands.values() if d.visible and not d.size.isEmpty()]
+        self.capture.set_active(bool(visible))
+        if not visible:
+            return
+        width = max(d.size.width() for d in visible)
+        height = max(d.size.height() for d in visible)
+        self.capture.set_output_size((width, height))
+        if self.source.sub_url:
+            stream = self._chooser.decide(height, time.monotonic(), any(d.maximised for d in visible))
+            if stream != self._stream:
+                self._stream = stream
+                self.capture.set_url(self.source.url if stream is Stream.MAIN else self.source.sub_url)
+            if self._chooser.switch_pending:
+                self._recheck.start(int(self._chooser.dwell_s * 1000) + 50)
+
+    # -- frames -----------------------------------------------------------------------------------
+    def take_new_frame(self) -> bool:
+        """Move the worker's newest frame into :attr:`image`; False if there was none."""
+        frame = self.capture.take_frame()
+        if frame is None:
+            return False
+        height, width = frame.image.shape[:2]
+        # The QImage wraps the frame's memory; self.frame keeps that memory alive while it is shown.
+        self.image = QImage(frame.image.data, width, height, frame.image.strides[0], QImage.Format.Format_BGR888)
+        self.frame = frame
+        self.frame_ready.emit()
+        return True
+
+    def painted(self) -> None:
+        """A tile painted :attr:`frame`: record its capture-to-paint latency once per frame."""
+        frame = self.frame
+        if frame is not None and frame.seq != self._painted_seq:
+            self._painted_seq = frame.seq
+            self.latency.add(time.monotonic() - frame.captured_at)
+
+    def set_status(self, status: CaptureStatus) -> None:
+        self.status = status
+        if status.state in (CaptureState.OFFLINE, CaptureState.STOPPED):
+            self.image, self.frame = None, None  # never show a frozen picture of a camera that is gone
+        self.status_changed.emit(status)
+
+
+class FeedPool(QObject):
+    """All camera feeds of the console, one per camera, shared by the main window and every wall window.
+
+    ``_frame_waiting(camera_id)`` and ``_status_arrived(camera_id, status)`` are
+    emitted from capture worker threads; the pool lives on the GUI thread, so
+    they are delivered there (queued).
+    """
+
+    _frame_waiting = Signal(int)
+    _status_arrived = Signal(int, object)
+
+    def __init__(self, options: CaptureOptions | None = None, parent: QObject | None = None):
+        super().__init__(parent)
+        self.options = options or CaptureOptions()
+        self._feeds: dict[int, CameraFeed] = {}
+        self._frame_waiting.connect(self._on_frame_waiting)
+        self._status_arrived.connect(self._on_status)
+        self._release_timer = QTimer(self, singleShot=True, interval=2_000)
+        self._release_timer.timeout.connect(self.release_unused)
+
+    def feed(self, source: FeedSource) -> CameraFeed:
+        """The running feed of ``source`` (started on first use; restarted if its URLs changed)."""
+        feed = self._feeds.get(source.camera_id)
+        if feed is not None and feed.source == source:
+            return feed
+        if feed is not None:
+            self._stop(feed)
+        clip = ClipBuffer()
+        capture = CameraCapture(source.sub_url or source.url, self.options, name=source.name,
+                                on_source_frame=clip.offer,
+                                on_frame=lambda cid=source.camera_id: self._frame_waiting.emit(cid),
+                                on_status=lambda status, cid=source.camera_id: self._status_arrived.emit(cid,
+                                                                                                         status))
+        feed = CameraFeed(source, capture, clip, self)
+        self._feeds[source.camera_id] = feed
+        capture.start()
+        return feed
+
+    def feeds(self) -> list[CameraFeed]:
+        return list(self._feeds.values())
+
+    def get(self, camera_id: int) -> CameraFeed | None:
+        return self._feeds.get(camera_id)
+
+    def schedule_release(self) -> None:
+        """Stop feeds no tile shows any more, shortly (a tile swap re-uses the feed in between)."""
+        self._release_timer.start()
+
+    def release_unused(self) -> None:
+        for camera_id, feed in list(self._feeds.items()):
+            if feed.consumer_count == 0:
+                del self._feeds[camera_id]
+                self._stop(feed)
+
+    def forget(self, camera_id: int) -> None:
+        """A camera was removed: stop its feed now."""
+        feed = self._feeds.pop(camera_id, None)
+        if feed is not None:
+            self._stop(feed)
+
+    def shutdown(self, timeout: float = 3.0) -> None:
+        """Stop every capture and wait for the workers (at exit)."""
+        feeds, self._feeds = list(self._feeds.values()), {}
+        for feed in feeds:
+            feed.capture.stop(timeout)
+            feed.deleteLater()
+
+    def _stop(self, feed: CameraFeed) -> None:
+        # A worker may be inside a bounded open: join it on a helper thread, never on the GUI thread.
+        threading.Thread(target=feed.capture.stop, name=f"stop-{feed.source.camera_id}").start()
+        feed.deleteLater()
+
+    @Slot(int)
+    def _on_frame_waiting(self, camera_id: int) -> None:
+        feed = self._feeds.get(camera_id)
+        if feed is not None:
+            feed.take_new_frame()
+
+    @Slot(int, object)
+    def _on_status(self, camera_id: int, status: CaptureStatus) -> None:
+        feed = self._feeds.get(camera_id)
+        if feed is not None:
+            feed.set_status(status)

@@ -1,0 +1,79 @@
+"""Evidence from the wall: snapshots with the camera's name and time burnt in."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+from PySide6.QtCore import QBuffer, QByteArray, QCoreApplication, QIODevice, QRect, Qt
+from PySide6.QtGui import QColor, QFont, QImage, QPainter
+
+from widgets.camera_feed import CameraFeed
+
+
+class EvidenceError(Exception):
+    """A snapshot could not be taken or saved (one line, for the operator)."""
+
+
+def frame_image(feed: CameraFeed) -> tuple[QImage, datetime]:
+    """The newest picture of ``feed`` at the best size the worker keeps, and when it was captured."""
+    frame = feed.capture.latest_frame()
+    if frame is None:
+        raise EvidenceError(QCoreApplication.translate("Evidence", "%1 has no picture to save").replace("%1", feed.source.name))
+    image = getattr(feed.capture, "latest_source_image", lambda: None)()
+    pixels = image if image is not None else frame.image
+    height, width = pixels.shape[:2]
+    # .copy(): the QImage must own its pixels; the frame's array belongs to the worker.
+    qimage = QImage(pixels.data, width, height, pixels.strides[0], QImage.Format.Format_BGR888).copy()
+    return qimage, datetime.fromtimestamp(frame.wall_time)
+
+
+def burn_caption(image: QImage, camera_name: str, when: datetime) -> QImage:
+    """A copy of ``image`` with the camera's name and the capture time burnt into its bottom edge."""
+    burnt = image.convertToFormat(QImage.Format.Format_RGB32)
+    painter = QPainter(burnt)
+    font = QFont()
+    font.setPixelSize(max(12, burnt.height() // 28))
+    painter.setFont(font)
+    band = font.pixelSize() + 10
+    area = QRect(0, burnt.height() - band, burnt.width(), band)
+    painter.fillRect(area, QColor(0, 0, 0, 170))
+    painter.setPen(QColor("#ffffff"))
+    painter.drawText(area.adjusted(8, 0, -8, 0), Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
+                     camera_name)
+    painter.drawText(area.adjusted(8, 0, -8, 0), Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight,
+                     when.strftime("%Y-%m-%d %H:%M:%S"))
+    painter.end()
+    return burnt
+
+
+def snapshot(feed: CameraFeed) -> QImage:
+    """The camera's newest picture with its name and time burnt in."""
+    image, when = frame_image(feed)
+    return burn_caption(image, feed.source.name, when)
+
+
+def save_image(image: QImage, path: str | Path) -> None:
+    """Write ``image`` as PNG or JPEG (by the file's suffix); a full disk or bad folder is a clear error."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix not in (".png", ".jpg", ".jpeg"):
+        raise EvidenceError(QCoreApplication.translate("Evidence", "Save snapshots as .png or .jpg, not %1").replace("%1", suffix or "''"))
+    data = encode_image(image, "PNG" if suffix == ".png" else "JPG")
+    try:
+        path.write_bytes(data)
+    except OSError as exc:
+        path.unlink(missing_ok=True)
+        raise EvidenceError(QCoreApplication.translate("Evidence", "Could not save %1: %2").replace("%1", str(path))
+                            .replace("%2", exc.strerror or str(exc))) from exc
+
+
+def encode_image(image: QImage, fmt: str = "JPG", quality: int = 90) -> bytes:
+    """``image`` encoded in memory as ``fmt`` (``"JPG"`` or ``"PNG"``)."""
+    buffer = QByteArray()
+    device = QBuffer(buffer)
+    device.open(QIODevice.OpenModeFlag.WriteOnly)
+    if not image.save(device, fmt, quality if fmt == "JPG" else -1):
+        raise EvidenceError(QCoreApplication.translate("Evidence", "Could not encode the picture"))
+    device.close()
+    return bytes(buffer.data())

@@ -1,4 +1,5 @@
-"""Test configuration: Qt runs offscreen, and every test gets its own data and settings directories."""
+"""Test configuration: Qt runs offscreen, every test gets its own data and settings directories, and the
+video fixtures (:mod:`tests.video.fixtures`) are shared by every test package."""
 
 import os
 
@@ -6,6 +7,10 @@ os.environ["QT_QPA_PLATFORM"] = "offscreen"
 os.environ.setdefault("QT_QUICK_BACKEND", "software")
 
 import pytest  # noqa: E402
+
+# The real media and servers of the capture tests, for every test package (the video wall's tests use them too).
+from tests.video.fixtures import (h264_clip, hls_url, media_dir, mjpeg_server, open_capture,  # noqa: E402,F401
+                                  own_rtsp_server, rtsp_server, short_clip)
 
 
 @pytest.fixture(autouse=True)

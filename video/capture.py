@@ -54,7 +54,7 @@ class CaptureStatus:
 class Frame:
     """One delivered frame.  ``image`` is shared with every other taker: treat it as read-only."""
 
-    image: np.ndarray              # H x W x 3 uint8 BGR, C-contiguous, already resized to the output size
+    image: np.ndarray              # H x W x 3 uint8 BGR (x 4 BGRA by option), C-contiguous, already resized
     seq: int                       # 1, 2, 3, ... per capture, across reconnections and URL changes
     captured_at: float             # time.monotonic() when the reader returned it
     wall_time: float               # time.time() at the same moment
@@ -71,6 +71,9 @@ class CaptureOptions:
     backoff: BackOff = field(default_factory=BackOff)
     loop_files: bool = True
     pause_grace_s: float = 2.0  # a paused capture keeps its connection this long (a quick hide/show is free)
+    #: "bgr" (H×W×3) or "bgra" (H×W×4, what Qt paints fastest as Format_RGB32: the conversion then happens
+    #: here, off the GUI thread and without the GIL).
+    pixel_format: str = "bgr"
 
 
 def fit_inside(source: tuple[int, int], box: tuple[int, int]) -> tuple[int, int]:
@@ -79,13 +82,22 @@ def fit_inside(source: tuple[int, int], box: tuple[int, int]) -> tuple[int, int]
     return (max(1, min(box[0], round(source[0] * scale))), max(1, min(box[1], round(source[1] * scale))))
 
 
+#: A frame within this fraction of the wanted size is not resized: the painter's last few pixels of
+#: scaling are free, a resize of 640×360 to 638×358 costs as much as decoding it.
+RESIZE_TOLERANCE = 0.05
+
+
 def resize_to_fit(image: np.ndarray, box: tuple[int, int] | None) -> np.ndarray:
-    """``image`` scaled (bilinear) to fit inside ``box`` keeping its aspect ratio; unchanged if it already does."""
+    """``image`` shrunk (bilinear) to fit inside ``box`` keeping its aspect ratio.
+
+    Never enlarged (the painter scales up for free, without more pixels to move here), and left
+    alone when it is already within :data:`RESIZE_TOLERANCE` of the fitted size.
+    """
     if box is None:
         return image
     height, width = image.shape[:2]
     size = fit_inside((width, height), box)
-    if size == (width, height):
+    if size[0] >= width * (1 - RESIZE_TOLERANCE) or size[1] >= height * (1 - RESIZE_TOLERANCE):
         return image
     return cv2.resize(image, size, interpolation=cv2.INTER_LINEAR)
 
@@ -207,6 +219,10 @@ class CameraCapture:
         thread.join(timeout)
         if thread.is_alive():
             log.warning("capture %s still busy %.1f s after stop; it will end on its own", self._label(), timeout)
+
+    def request_stop(self) -> None:
+        """Ask the worker to end without waiting for it (stop many at once, then :meth:`stop` each)."""
+        self._request_stop()
 
     def set_url(self, url: str) -> None:
         """Switch to ``url`` (e.g. main <-> sub stream): the worker reconnects; the caller never waits."""
@@ -333,6 +349,8 @@ class CameraCapture:
         if self._on_source_frame is not None:
             self._call(self._on_source_frame, source, wall_time)
         image = np.ascontiguousarray(resize_to_fit(image, output_size))
+        if self._options.pixel_format == "bgra":
+            image = cv2.cvtColor(image, cv2.COLOR_BGR2BGRA)
         with self._lock:
             self._seq += 1
             self._latest = Frame(image, self._seq, captured_at, wall_time, source_size)
@@ -354,8 +372,15 @@ class CameraCapture:
         log.info("capture %s offline (%s); retry in %.1f s", self._label(), reason, delay)
         self._publish(CaptureState.OFFLINE, reason, retry_at)
         while (remaining := retry_at - time.monotonic()) > 0:
-            if self._wake.wait(min(remaining, 1.0)) or not threading.main_thread().is_alive():
+            if not threading.main_thread().is_alive():
                 return
+            if self._wake.wait(min(remaining, 1.0)):
+                # Only a stop, a new URL or a pause cuts the back-off short; a wish that merely resumed or
+                # resized (perhaps while the failed open was still hanging) must not make it retry at once.
+                with self._lock:
+                    if self._stop_requested or self._url_changed or not self._active:
+                        return
+                self._wake.clear()
 
     def _pause(self, reader: Reader | None) -> Reader | None:
         self._stop_watching()

@@ -8,16 +8,18 @@ gets there, so a busy GUI never builds up a queue of old pictures.
 
 Tiles tell their feed how big and whether visible they are (:meth:`CameraFeed.demand`);
 the feed asks the worker for frames of the largest visible tile's size,
-stops decoding when no tile is visible, and picks main or sub stream by
-tile height (:class:`video.stream_choice.StreamChooser`).
+stops decoding once no tile has been visible for :data:`PAUSE_AFTER_MS`, and
+picks main or sub stream by tile height (:class:`video.stream_choice.StreamChooser`).
 """
 
 from __future__ import annotations
 
 import threading
 import time
-from dataclasses import dataclass
+import weakref
+from dataclasses import dataclass, replace
 
+import shiboken6
 from PySide6.QtCore import QObject, QSize, QTimer, Signal, Slot
 from PySide6.QtGui import QImage
 
@@ -25,6 +27,15 @@ from video.capture import CameraCapture, CaptureOptions, CaptureState, CaptureSt
 from video.clip import ClipBuffer
 from video.stats import LatencyRecorder
 from video.stream_choice import Stream, StreamChooser
+
+
+#: A feed no tile shows for this long stops decoding (shorter gaps, e.g. a tile swap, cost nothing).
+PAUSE_AFTER_MS = 250
+
+
+def qimage_format(pixels) -> QImage.Format:
+    """How Qt reads a capture's pixels: BGRA as RGB32 (little-endian), BGR as BGR888."""
+    return QImage.Format.Format_RGB32 if pixels.shape[2] == 4 else QImage.Format.Format_BGR888
 
 
 @dataclass(frozen=True)
@@ -71,6 +82,9 @@ class CameraFeed(QObject):
         self._stream = Stream.SUB if source.sub_url else Stream.MAIN
         self._recheck = QTimer(self, singleShot=True)
         self._recheck.timeout.connect(self._apply_demands)
+        self._pause_timer = QTimer(self, singleShot=True, interval=PAUSE_AFTER_MS)
+        self._pause_timer.timeout.connect(self._pause)
+        self._retired = False
 
     # -- tiles ------------------------------------------------------------------------------------
     def demand(self, consumer: object, size: QSize, visible: bool, maximised: bool = False) -> None:
@@ -81,7 +95,24 @@ class CameraFeed(QObject):
     def withdraw(self, consumer: object) -> None:
         """A tile stopped showing this feed."""
         self._demands.pop(id(consumer), None)
+        if self._retired:
+            if not self._demands:
+                self.deleteLater()
+            return
         self._apply_demands()
+
+    def retire(self) -> None:
+        """The pool let go of this feed (camera removed or changed, console closing); its capture is stopping.
+
+        Tiles may still hold it until they are given another feed: it shows them a stopped
+        camera meanwhile, and is deleted once the last of them has withdrawn.
+        """
+        self._retired = True
+        self._pause_timer.stop()
+        self._recheck.stop()
+        self.set_status(CaptureStatus(CaptureState.STOPPED))
+        if not self._demands:
+            self.deleteLater()
 
     @property
     def consumer_count(self) -> int:
@@ -92,10 +123,18 @@ class CameraFeed(QObject):
         return self._stream
 
     def _apply_demands(self) -> None:
-        visible = [d for d in self._demands.values() if d.visible and not d.size.isEmpty()]
-        self.capture.set_active(bool(visible))
-        if not visible:
+        if self._retired:
             return
+        visible = [d for d in self._demands.values() if d.visible and not d.size.isEmpty()]
+        if not visible:
+            # Pause only once no tile has shown the feed for a moment: a tile made before its window is
+            # shown, a swap or a layout change hides it for an instant, and every wish wakes the worker
+            # (one that wakes it during a hung open makes it skip its back-off and reconnect at once).
+            if not self._pause_timer.isActive():
+                self._pause_timer.start()
+            return
+        self._pause_timer.stop()
+        self.capture.set_active(True)
         width = max(d.size.width() for d in visible)
         height = max(d.size.height() for d in visible)
         self.capture.set_output_size((width, height))
@@ -107,6 +146,10 @@ class CameraFeed(QObject):
             if self._chooser.switch_pending:
                 self._recheck.start(int(self._chooser.dwell_s * 1000) + 50)
 
+    def _pause(self) -> None:
+        if not any(d.visible and not d.size.isEmpty() for d in self._demands.values()):
+            self.capture.set_active(False)
+
     # -- frames -----------------------------------------------------------------------------------
     def take_new_frame(self) -> bool:
         """Move the worker's newest frame into :attr:`image`; False if there was none."""
@@ -115,7 +158,7 @@ class CameraFeed(QObject):
             return False
         height, width = frame.image.shape[:2]
         # The QImage wraps the frame's memory; self.frame keeps that memory alive while it is shown.
-        self.image = QImage(frame.image.data, width, height, frame.image.strides[0], QImage.Format.Format_BGR888)
+        self.image = QImage(frame.image.data, width, height, frame.image.strides[0], qimage_format(frame.image))
         self.frame = frame
         self.frame_ready.emit()
         return True
@@ -137,18 +180,22 @@ class CameraFeed(QObject):
 class FeedPool(QObject):
     """All camera feeds of the console, one per camera, shared by the main window and every wall window.
 
-    ``_frame_waiting(camera_id)`` and ``_status_arrived(camera_id, status)`` are
-    emitted from capture worker threads; the pool lives on the GUI thread, so
-    they are delivered there (queued).
+    ``_frame_waiting(camera_id, capture)`` and ``_status_arrived(camera_id, capture, status)``
+    are emitted from capture worker threads; the pool lives on the GUI thread, so
+    they are delivered there (queued).  They name the capture as well as the camera:
+    a capture being replaced (the camera's URL changed) still reports while it stops,
+    and that must not reach its successor's feed.
     """
 
-    _frame_waiting = Signal(int)
-    _status_arrived = Signal(int, object)
+    _frame_waiting = Signal(int, object)
+    _status_arrived = Signal(int, object, object)
 
     def __init__(self, options: CaptureOptions | None = None, parent: QObject | None = None):
         super().__init__(parent)
-        self.options = options or CaptureOptions()
+        # Frames come as BGRA, which Qt paints as RGB32 about 3x faster than 24-bit pictures.
+        self.options = replace(options or CaptureOptions(), pixel_format="bgra")
         self._feeds: dict[int, CameraFeed] = {}
+        self._stopping: list[threading.Thread] = []
         self._frame_waiting.connect(self._on_frame_waiting)
         self._status_arrived.connect(self._on_status)
         self._release_timer = QTimer(self, singleShot=True, interval=2_000)
@@ -161,12 +208,24 @@ class FeedPool(QObject):
             return feed
         if feed is not None:
             self._stop(feed)
-        clip = ClipBuffer()
+        # 5 pictures a second for the instant clip: about 1 ms of JPEG each, on the capture thread.
+        clip = ClipBuffer(fps=5.0)
+        # The worker holds the pool only weakly: a capture thread must never drop the last reference to a
+        # QObject (its C++ object would then be destroyed off the GUI thread).
+        pool, made = weakref.ref(self), []
+
+        def on_frame(cid: int = source.camera_id) -> None:
+            me = pool()
+            if me is not None and shiboken6.isValid(me):
+                me._frame_waiting.emit(cid, made[0])
+
+        def on_status(status: CaptureStatus, cid: int = source.camera_id) -> None:
+            me = pool()
+            if me is not None and shiboken6.isValid(me):
+                me._status_arrived.emit(cid, made[0], status)
         capture = CameraCapture(source.sub_url or source.url, self.options, name=source.name,
-                                on_source_frame=clip.offer,
-                                on_frame=lambda cid=source.camera_id: self._frame_waiting.emit(cid),
-                                on_status=lambda status, cid=source.camera_id: self._status_arrived.emit(cid,
-                                                                                                         status))
+                                on_source_frame=clip.offer, on_frame=on_frame, on_status=on_status)
+        made.append(capture)
         feed = CameraFeed(source, capture, clip, self)
         self._feeds[source.camera_id] = feed
         capture.start()
@@ -195,25 +254,38 @@ class FeedPool(QObject):
             self._stop(feed)
 
     def shutdown(self, timeout: float = 3.0) -> None:
-        """Stop every capture and wait for the workers (at exit)."""
+        """Stop every capture, also those already being stopped, and wait for the workers (at exit)."""
+        self._release_timer.stop()
         feeds, self._feeds = list(self._feeds.values()), {}
+        for feed in feeds:  # all asked at once: one worker stuck in an open must not use up the others' time
+            feed.capture.request_stop()
+        deadline = time.monotonic() + timeout
         for feed in feeds:
-            feed.capture.stop(timeout)
-            feed.deleteLater()
+            feed.capture.stop(max(0.0, deadline - time.monotonic()))
+            feed.retire()
+        stopping, self._stopping = self._stopping, []
+        for thread in stopping:
+            thread.join(max(0.0, deadline - time.monotonic()))
 
     def _stop(self, feed: CameraFeed) -> None:
         # A worker may be inside a bounded open: join it on a helper thread, never on the GUI thread.
-        threading.Thread(target=feed.capture.stop, name=f"stop-{feed.source.camera_id}").start()
-        feed.deleteLater()
+        thread = threading.Thread(target=feed.capture.stop, name=f"stop-{feed.source.camera_id}")
+        thread.start()
+        self._stopping = [t for t in self._stopping if t.is_alive()] + [thread]
+        feed.retire()
 
-    @Slot(int)
-    def _on_frame_waiting(self, camera_id: int) -> None:
+    def _current(self, camera_id: int, capture: CameraCapture) -> CameraFeed | None:
         feed = self._feeds.get(camera_id)
+        return feed if feed is not None and feed.capture is capture else None
+
+    @Slot(int, object)
+    def _on_frame_waiting(self, camera_id: int, capture: CameraCapture) -> None:
+        feed = self._current(camera_id, capture)
         if feed is not None:
             feed.take_new_frame()
 
-    @Slot(int, object)
-    def _on_status(self, camera_id: int, status: CaptureStatus) -> None:
-        feed = self._feeds.get(camera_id)
+    @Slot(int, object, object)
+    def _on_status(self, camera_id: int, capture: CameraCapture, status: CaptureStatus) -> None:
+        feed = self._current(camera_id, capture)
         if feed is not None:
             feed.set_status(status)

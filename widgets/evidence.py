@@ -8,7 +8,7 @@ from pathlib import Path
 from PySide6.QtCore import QBuffer, QByteArray, QCoreApplication, QIODevice, QRect, Qt
 from PySide6.QtGui import QColor, QFont, QImage, QPainter
 
-from widgets.camera_feed import CameraFeed
+from widgets.camera_feed import CameraFeed, qimage_format
 
 
 class EvidenceError(Exception):
@@ -24,7 +24,7 @@ def frame_image(feed: CameraFeed) -> tuple[QImage, datetime]:
     pixels = image if image is not None else frame.image
     height, width = pixels.shape[:2]
     # .copy(): the QImage must own its pixels; the frame's array belongs to the worker.
-    qimage = QImage(pixels.data, width, height, pixels.strides[0], QImage.Format.Format_BGR888).copy()
+    qimage = QImage(pixels.data, width, height, pixels.strides[0], qimage_format(pixels)).copy()
     return qimage, datetime.fromtimestamp(frame.wall_time)
 
 

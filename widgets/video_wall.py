@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import time
 from dataclasses import dataclass, field
 
 from PySide6.QtCore import QPoint, QTimer, Signal
@@ -16,6 +17,7 @@ from widgets.video_tile import VideoTile
 from widgets.wall_layouts import LAYOUTS, WallLayout, layout_for, layout_named
 
 MAX_TILES = max(layout.tile_count for layout in LAYOUTS.values())
+TOUR_TICK_MS = 200  # how often tours look at the clock (a tour's period is whole seconds)
 _wall_keys = itertools.count(1)
 
 
@@ -27,6 +29,7 @@ class Tour:
     seconds: int
     tile: int | None = None
     position: int = 0
+    due: float = field(default=0.0, compare=False)  # time.monotonic() of the next step (not saved)
 
 
 @dataclass
@@ -39,7 +42,8 @@ class WallState:
 
     def to_json(self) -> str:
         return json.dumps({"layout": self.layout, "cameras": self.cameras,
-                           "tours": [t.__dict__ for t in self.tours]})
+                           "tours": [{"group": t.group, "seconds": t.seconds, "tile": t.tile}
+                                     for t in self.tours]})
 
     @classmethod
     def from_json(cls, text: str) -> WallState | None:
@@ -78,16 +82,18 @@ class VideoWall(QWidget):
         self.selected_tile: int | None = None
         self.tours: list[Tour] = []
         self._has_state = False
-        self._tour_timer = QTimer(self, interval=1_000)
+        self._tour_timer = QTimer(self, interval=TOUR_TICK_MS)
         self._tour_timer.timeout.connect(self._tour_tick)
-        self._tour_clock = 0
         self._overlay_timer = QTimer(self, interval=1_000)  # countdowns of offline tiles, visibility checks
         self._overlay_timer.timeout.connect(self._refresh_overlays)
         self._overlay_timer.start()
         self.setMinimumSize(160, 90)
         self.setStyleSheet("background: #05070a;")
         catalog.cameras_changed.connect(self._cameras_changed)
-        self._rebuild_tiles()
+        if catalog.loaded:  # a wall opened after the cameras were read starts like any fresh wall
+            self._cameras_changed()
+        else:
+            self._rebuild_tiles()
 
     # -- state -------------------------------------------------------------------------------------
     def state(self) -> WallState:
@@ -98,7 +104,8 @@ class VideoWall(QWidget):
         self._has_state = True
         self.layout_def = layout_named(state.layout)
         self.slots = (list(state.cameras) + [None] * MAX_TILES)[:MAX_TILES]
-        self.tours = [Tour(t.group, t.seconds, t.tile) for t in state.tours]
+        due = time.monotonic()
+        self.tours = [Tour(t.group, t.seconds, t.tile, due=due + t.seconds) for t in state.tours]
         self.maximised = None
         self._rebuild_tiles()
         self._update_tour_timer()
@@ -154,6 +161,7 @@ class VideoWall(QWidget):
         tour = Tour(group, max(2, seconds), tile)
         self.tours.append(tour)
         self._advance(tour)
+        tour.due = time.monotonic() + tour.seconds
         self._update_tour_timer()
         self.state_changed.emit()
 
@@ -165,16 +173,17 @@ class VideoWall(QWidget):
 
     def _update_tour_timer(self) -> None:
         if self.tours and not self._tour_timer.isActive():
-            self._tour_clock = 0
             self._tour_timer.start()
         elif not self.tours:
             self._tour_timer.stop()
 
     def _tour_tick(self) -> None:
-        self._tour_clock += 1
-        for tour in self.tours:
-            if self._tour_clock % tour.seconds == 0:
+        """Move on every tour whose time came: each keeps its own period from when it started."""
+        now = time.monotonic()
+        for tour in list(self.tours):
+            if now >= tour.due:
                 self._advance(tour)
+                tour.due = max(tour.due + tour.seconds, now + tour.seconds / 2)  # no burst after a stall
 
     def _advance(self, tour: Tour) -> None:
         cameras = [camera.id for camera in self.catalog.in_group(tour.group)]
@@ -209,6 +218,7 @@ class VideoWall(QWidget):
     def _rebuild_tiles(self) -> None:
         for tile in self.tiles:
             tile.set_feed(None)
+            tile.hide()  # gone from the wall now, not when the event loop gets round to deleting it
             tile.deleteLater()
         self.tiles = []
         for index in range(self.layout_def.tile_count):

@@ -6,7 +6,8 @@ import functools
 import logging
 from datetime import datetime
 
-from PySide6.QtCore import QCoreApplication, QObject, QPoint, Signal
+import shiboken6
+from PySide6.QtCore import QCoreApplication, QObject, QPoint, Qt, Signal
 from PySide6.QtGui import QAction, QImage, QKeySequence
 from PySide6.QtWidgets import QDialog, QFileDialog, QInputDialog, QMenu, QMessageBox, QWidget
 
@@ -14,11 +15,13 @@ from console.core.taxonomy import Taxonomy
 from console.gui.taskman import TaskManager
 from console.storage.cameras import CameraRecord
 from console.storage.dispatch import DispatchService, IncidentDraft
+from video.ptz import OnvifPtz, PtzError
 from widgets.camera_catalog import CameraCatalog
 from widgets.camera_feed import FeedPool
 from widgets.camera_report_dialog import CameraReportDialog
 from widgets.evidence import EvidenceError, save_image, snapshot
 from widgets.guard import guarded
+from widgets.ptz_panel import PtzPanel
 from widgets.video_wall import VideoWall
 from widgets.wall_layouts import LAYOUTS
 
@@ -65,6 +68,7 @@ class WallActions(QObject):
         self.catalog, self.pool, self.tasks, self.service = catalog, pool, tasks, service
         self.operator, self.dialogs = operator, dialogs
         self.wall: VideoWall | None = None
+        self._ptz_panels: dict[int, PtzPanel] = {}
         self.report_action = QAction(self.tr("Report &incident from camera…"), self)
         self.report_action.setShortcut(QKeySequence("Ctrl+Shift+C"))
         self.report_action.triggered.connect(lambda: self.report_from_selected())
@@ -112,6 +116,9 @@ class WallActions(QObject):
             menu.addAction(self.report_action.text(), lambda: self.report_from(camera_id))
             menu.addAction(self.snapshot_action.text(), lambda: self.save_snapshot(camera_id))
             menu.addAction(self.clip_action.text(), lambda: self.save_clip(camera_id))
+            camera = self.catalog.get(camera_id)
+            if camera is not None and camera.onvif_url:
+                menu.addAction(self.tr("Pan, tilt, zoom…"), lambda: self.open_ptz(camera_id))
             menu.addSeparator()
             menu.addAction(self.tr("Maximise / restore"), lambda: wall.toggle_maximise(tile))
             menu.addAction(self.tr("Reset zoom"), lambda: wall.tiles[tile].reset_zoom())
@@ -131,6 +138,25 @@ class WallActions(QObject):
         if wall.tours:
             menu.addAction(self.tr("Stop tours"), wall.stop_tours)
         return menu
+
+    def open_ptz(self, camera_id: int) -> PtzPanel | None:
+        """The PTZ window of an ONVIF camera (one per camera; shown again if already open)."""
+        camera = self.catalog.get(camera_id)
+        if camera is None or not camera.onvif_url:
+            return None
+        panel = self._ptz_panels.get(camera_id)
+        if panel is None or not shiboken6.isValid(panel):
+            try:
+                ptz = OnvifPtz(camera.onvif_url)
+            except PtzError as exc:
+                self.dialogs.show_error(self.wall, self.tr("PTZ"), str(exc))
+                return None
+            panel = PtzPanel(ptz, camera.name, self.tasks, self.wall)
+            panel.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            self._ptz_panels[camera_id] = panel
+        panel.show()
+        panel.raise_()
+        return panel
 
     def _start_tour(self, wall: VideoWall, group: str, tile: int | None) -> None:
         seconds = self.dialogs.tour_seconds(wall, group)

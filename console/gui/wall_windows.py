@@ -31,16 +31,25 @@ class SettingsLayoutLibrary:
         q = self.settings.qsettings
         q.beginGroup("wall_layouts")
         try:
-            return sorted(q.childKeys())
+            return sorted(_name_of_key(key) for key in q.childKeys())
         finally:
             q.endGroup()
 
     def get(self, name: str) -> WallState | None:
-        return WallState.from_json(self.settings.text(f"wall_layouts/{name}"))
+        return WallState.from_json(self.settings.text(f"wall_layouts/{_key_of_name(name)}"))
 
     def put(self, name: str, state: WallState) -> None:
-        self.settings.set(f"wall_layouts/{name}", state.to_json())
+        self.settings.set(f"wall_layouts/{_key_of_name(name)}", state.to_json())
         self.settings.sync()
+
+
+def _key_of_name(name: str) -> str:
+    """A layout's name as one QSettings key: "/" and "\\" would otherwise split it into groups."""
+    return name.replace("%", "%25").replace("/", "%2F").replace("\\", "%5C")
+
+
+def _name_of_key(key: str) -> str:
+    return key.replace("%5C", "\\").replace("%2F", "/").replace("%25", "%")
 
 
 def screen_named(name: str) -> QScreen | None:
@@ -68,6 +77,7 @@ class WallWindow(QWidget):
         self.panel = WallPanel(catalog, pool, library, self)
         self.wall = self.panel.wall
         actions.attach(self.wall)
+        self.addActions(actions.all())  # the tile shortcuts (Ctrl+Shift+C, P, L) work in this window too
         self.screen_box = QComboBox(self)
         self.screen_box.setToolTip(self.tr("Monitor"))
         self.screen_box.activated.connect(lambda i: self.move_to_screen(screen_named(self.screen_box.itemData(i))))

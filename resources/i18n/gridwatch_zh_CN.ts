@@ -1061,6 +1061,10 @@ Database: %2</source>
         <translation>请先点击一个有摄像头的画面</translation>
     </message>
     <message>
+        <source>Pan, tilt, zoom…</source>
+        <translation>云台控制（转动、缩放）…</translation>
+    </message>
+    <message>
         <source>Maximise / restore</source>
         <translation>最大化 / 还原</translation>
     </message>
@@ -1087,6 +1091,10 @@ Database: %2</source>
     <message>
         <source>Stop tours</source>
         <translation>停止轮巡</translation>
+    </message>
+    <message>
+        <source>PTZ</source>
+        <translation>云台</translation>
     </message>
     <message>
         <source>Snapshot</source>

@@ -191,3 +191,13 @@ def small_db(tmp_path) -> BigDb:
     clock = FakeClock(NOW)
     yield BigDb(store, clock, DispatchService(store, clock=clock))
     store.dispose()
+
+
+@pytest.fixture
+def video_rig(small_db, tasks, qtbot):
+    """Cameras, catalogue and feed pool on a fresh database; every wall and capture stopped afterwards."""
+    from tests.widgets.video_rig import VideoRig
+
+    rig = VideoRig(small_db.store, tasks, qtbot)
+    yield rig
+    rig.close()

@@ -22,3 +22,12 @@ def _private_dirs(tmp_path_factory, monkeypatch):
     monkeypatch.setenv("XDG_CACHE_HOME", str(home / "cache"))
     monkeypatch.setenv("GRIDWATCH_SETTINGS", str(home / "config" / "gridwatch.ini"))
     yield
+
+
+@pytest.fixture(autouse=True)
+def _no_camera_left_running():
+    """A camera still capturing after its test means a window or wall forgot to stop it: fail that test."""
+    yield
+    from tests.video.helpers import wait_until
+    from video import registry
+    wait_until(lambda: not registry.running(), timeout=6, what="every capture stopped after the test")

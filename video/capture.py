@@ -148,6 +148,8 @@ class CameraCapture:
         self._output_size: tuple[int, int] | None = None
         self._latest: Frame | None = None
         self._latest_source: np.ndarray | None = None
+        self._max_fps: float | None = None
+        self._last_delivered = 0.0
         self._frame_pending = False
         self._seq = 0
         self._source_size: tuple[int, int] | None = None
@@ -219,6 +221,15 @@ class CameraCapture:
         thread.join(timeout)
         if thread.is_alive():
             log.warning("capture %s still busy %.1f s after stop; it will end on its own", self._label(), timeout)
+
+    def set_max_fps(self, fps: float | None) -> None:
+        """Deliver at most ``fps`` frames a second (None: all), to shed load when the console is overloaded.
+
+        A file or demo source is then read more slowly (less decoding); a live stream must still be
+        decoded frame by frame, but the frames over the cap are dropped before any further work.
+        """
+        with self._lock:
+            self._max_fps = fps if fps and fps > 0 else None
 
     def request_stop(self) -> None:
         """Ask the worker to end without waiting for it (stop many at once, then :meth:`stop` each)."""
@@ -310,14 +321,21 @@ class CameraCapture:
                     reader_frames = 0
                     pacer.reset()
                     self._watch_for_stall()
-                if not reader.live and not pacer.wait(reader.fps, self._wake):
+                with self._lock:
+                    cap = self._max_fps
+                pace = min(reader.fps, cap) if cap and reader.fps > 0 else (cap or reader.fps)
+                if not reader.live and not pacer.wait(pace, self._wake):
                     continue  # a wish arrived while waiting for the next file frame
                 started = time.monotonic()
                 image = _read(reader)
                 if image is not None:
                     reader_frames += 1
                     attempt = 0
-                    self._deliver(image)
+                    if reader.live and cap and started - self._last_delivered < 0.9 / cap:
+                        self._keep_alive(time.monotonic())  # over the cap: dropped, but the stream is alive
+                    else:
+                        self._last_delivered = started
+                        self._deliver(image)
                     continue
                 ended_file = not reader.live and reader_frames > 0 and not self._options.loop_files
                 reader = self._close(reader)
@@ -365,6 +383,10 @@ class CameraCapture:
             self._call(self._on_frame)
         if state is not CaptureState.LIVE or captured_at - self._last_status_at >= STATUS_INTERVAL_S:
             self._publish(CaptureState.LIVE, force=True)
+
+    def _keep_alive(self, now: float) -> None:
+        with self._lock:
+            self._stall_deadline = now + self._options.stall_after_s
 
     def _go_offline(self, reason: str, attempt: int) -> None:
         delay = self._options.backoff.delay(attempt)

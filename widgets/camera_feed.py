@@ -20,15 +20,18 @@ import weakref
 from dataclasses import dataclass, replace
 
 import shiboken6
-from PySide6.QtCore import QObject, QSize, QTimer, Signal, Slot
+from PySide6.QtCore import QObject, QSize, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QImage
 
 from video.capture import CameraCapture, CaptureOptions, CaptureState, CaptureStatus, Frame
 from video.clip import ClipBuffer
+from video.load_governor import LoadGovernor
 from video.stats import LatencyRecorder
 from video.stream_choice import Stream, StreamChooser
 
 
+#: How often the pool checks that the GUI keeps up (its lag drives :class:`LoadGovernor`).
+LAG_PROBE_MS = 100
 #: A feed no tile shows for this long stops decoding (shorter gaps, e.g. a tile swap, cost nothing).
 PAUSE_AFTER_MS = 250
 
@@ -189,6 +192,9 @@ class FeedPool(QObject):
 
     _frame_waiting = Signal(int, object)
     _status_arrived = Signal(int, object, object)
+    #: The frame cap every camera now runs at (None: every frame) after the console fell behind or
+    #: caught up again (GUI thread).
+    frame_cap_changed = Signal(object)
 
     def __init__(self, options: CaptureOptions | None = None, parent: QObject | None = None):
         super().__init__(parent)
@@ -200,6 +206,12 @@ class FeedPool(QObject):
         self._status_arrived.connect(self._on_status)
         self._release_timer = QTimer(self, singleShot=True, interval=2_000)
         self._release_timer.timeout.connect(self.release_unused)
+        self.governor = LoadGovernor()
+        self._closed = False
+        self._lag_probe = QTimer(self, interval=LAG_PROBE_MS, timerType=Qt.TimerType.PreciseTimer)
+        self._lag_probe.timeout.connect(self._probe_lag)
+        self._last_probe = time.monotonic()
+        self._lag_probe.start()
 
     def feed(self, source: FeedSource) -> CameraFeed:
         """The running feed of ``source`` (started on first use; restarted if its URLs changed)."""
@@ -228,8 +240,19 @@ class FeedPool(QObject):
         made.append(capture)
         feed = CameraFeed(source, capture, clip, self)
         self._feeds[source.camera_id] = feed
-        capture.start()
+        capture.set_max_fps(self.governor.frame_cap)
+        if not self._closed:  # a late catalogue load after shutdown must not start cameras again
+            capture.start()
         return feed
+
+    def _probe_lag(self) -> None:
+        now = time.monotonic()
+        lag, self._last_probe = now - self._last_probe - LAG_PROBE_MS / 1000, now
+        if self._feeds and self.governor.observe(lag):
+            cap = self.governor.frame_cap
+            for feed in self._feeds.values():
+                feed.capture.set_max_fps(cap)
+            self.frame_cap_changed.emit(cap)
 
     def feeds(self) -> list[CameraFeed]:
         return list(self._feeds.values())
@@ -255,7 +278,9 @@ class FeedPool(QObject):
 
     def shutdown(self, timeout: float = 3.0) -> None:
         """Stop every capture, also those already being stopped, and wait for the workers (at exit)."""
+        self._closed = True
         self._release_timer.stop()
+        self._lag_probe.stop()
         feeds, self._feeds = list(self._feeds.values()), {}
         for feed in feeds:  # all asked at once: one worker stuck in an open must not use up the others' time
             feed.capture.request_stop()

@@ -89,6 +89,7 @@ class VideoWall(QWidget):
         self._overlay_timer.start()
         self.setMinimumSize(160, 90)
         self.setStyleSheet("background: #05070a;")
+        self._shut_down = False
         catalog.cameras_changed.connect(self._cameras_changed)
         if catalog.loaded:  # a wall opened after the cameras were read starts like any fresh wall
             self._cameras_changed()
@@ -284,7 +285,10 @@ class VideoWall(QWidget):
         return getattr(self, "_menu_tile", 0)
 
     def shutdown(self) -> None:
-        """Release every feed this wall holds (the window is closing)."""
+        """Release every feed this wall holds (the window is closing); later catalogue loads are ignored."""
+        if not self._shut_down:
+            self._shut_down = True
+            self.catalog.cameras_changed.disconnect(self._cameras_changed)
         self._tour_timer.stop()
         self._overlay_timer.stop()
         for tile in self.tiles:

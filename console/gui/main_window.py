@@ -82,6 +82,7 @@ class MainWindow(QMainWindow):
         self.queue_model.query_failed.connect(lambda message: self.statusBar().showMessage(message, 10_000))
         self.video.actions.message.connect(lambda message: self.statusBar().showMessage(message, 10_000))
         self.video.actions.incident_reported.connect(self._incident_reported)
+        self.video.pool.frame_cap_changed.connect(self._frame_cap_changed)
         self.video.catalog.load_failed.connect(lambda message: self.statusBar().showMessage(message, 10_000))
 
         self._refresh_timer = QTimer(self, interval=REFRESH_INTERVAL_MS)
@@ -201,6 +202,14 @@ class MainWindow(QMainWindow):
             size = screen.geometry().size()
             menu.addAction(f"{screen.name()} ({size.width()}×{size.height()})",
                            lambda s=screen: self.video.windows.open(s))
+
+    def _frame_cap_changed(self, cap) -> None:
+        if cap is None:
+            self.statusBar().showMessage(self.tr("Video: every frame shown again"), 10_000)
+        else:
+            self.statusBar().showMessage(self.tr("Video: this computer cannot decode every camera in time; "
+                                                 "showing at most %1 frames a second").replace("%1", f"{cap:g}"),
+                                         30_000)
 
     def _incident_reported(self, incident_id: int) -> None:
         """A report from a camera is in the queue: show it selected, ready to assign."""

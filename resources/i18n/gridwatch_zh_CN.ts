@@ -755,6 +755,14 @@
         <translation>演示模拟运行中</translation>
     </message>
     <message>
+        <source>Video: every frame shown again</source>
+        <translation>视频：已恢复显示全部帧</translation>
+    </message>
+    <message>
+        <source>Video: this computer cannot decode every camera in time; showing at most %1 frames a second</source>
+        <translation>视频：本机无法及时解码全部摄像头，每秒最多显示 %1 帧</translation>
+    </message>
+    <message>
         <source>One-key report received — acknowledge it in the red bar</source>
         <translation>收到一键上报 — 请在红色警报栏确认</translation>
     </message>

@@ -170,3 +170,20 @@ def test_start_right_after_a_stop_that_timed_out_keeps_the_worker(open_capture):
         assert capture.running
     finally:
         silent.close()
+
+
+@pytest.mark.parametrize("source", ["demo", "mjpeg"])
+def test_a_frame_cap_delivers_fewer_frames_and_the_camera_stays_live(source, open_capture, mjpeg_server):
+    """Load shedding: a paced source is read more slowly, a live one drops frames, and neither stalls."""
+    url = "demo:road" if source == "demo" else mjpeg_server.url
+    capture, statuses, _consumer = open_capture(url, stall_after_s=1.0)
+    statuses.wait_for(CaptureState.LIVE, timeout=5)
+    capture.set_max_fps(5)
+    time.sleep(0.5)  # let the capped rate settle in before counting
+    first = capture.status.frames
+    time.sleep(2.0)
+    delivered = (capture.status.frames - first) / 2.0
+    assert 3.0 <= delivered <= 6.5, f"{delivered:.1f} frames/s with a cap of 5"
+    assert capture.status.state is CaptureState.LIVE
+    capture.set_max_fps(None)
+    wait_until(lambda: capture.status.fps > 12, timeout=5, what="the full frame rate back")

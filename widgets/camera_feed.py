@@ -32,6 +32,8 @@ from video.stream_choice import Stream, StreamChooser
 
 #: How often the pool checks that the GUI keeps up (its lag drives :class:`LoadGovernor`).
 LAG_PROBE_MS = 100
+#: Lag in the first seconds after cameras appear (windows opening, the queue loading) is not judged.
+SETTLE_S = 5.0
 #: A feed no tile shows for this long stops decoding (shorter gaps, e.g. a tile swap, cost nothing).
 PAUSE_AFTER_MS = 250
 
@@ -211,6 +213,7 @@ class FeedPool(QObject):
         self._lag_probe = QTimer(self, interval=LAG_PROBE_MS, timerType=Qt.TimerType.PreciseTimer)
         self._lag_probe.timeout.connect(self._probe_lag)
         self._last_probe = time.monotonic()
+        self._calm_from = self._last_probe + SETTLE_S
         self._lag_probe.start()
 
     def feed(self, source: FeedSource) -> CameraFeed:
@@ -248,7 +251,12 @@ class FeedPool(QObject):
     def _probe_lag(self) -> None:
         now = time.monotonic()
         lag, self._last_probe = now - self._last_probe - LAG_PROBE_MS / 1000, now
-        if self._feeds and self.governor.observe(lag):
+        if not self._feeds:
+            self._calm_from = now + SETTLE_S
+            return
+        if now < self._calm_from:  # opening windows and loading the queue lag too: not the cameras' fault
+            return
+        if self.governor.observe(lag, now):
             cap = self.governor.frame_cap
             for feed in self._feeds.values():
                 feed.capture.set_max_fps(cap)

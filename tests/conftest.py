@@ -9,8 +9,7 @@ os.environ.setdefault("QT_QUICK_BACKEND", "software")
 import pytest  # noqa: E402
 
 # The real media and servers of the capture tests, for every test package (the video wall's tests use them too).
-from tests.video.fixtures import (h264_clip, hls_url, media_dir, mjpeg_server, open_capture,  # noqa: E402,F401
-                                  own_rtsp_server, rtsp_server, short_clip)
+pytest_plugins = ["tests.video.fixtures"]
 
 
 @pytest.fixture(autouse=True)

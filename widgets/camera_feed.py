@@ -33,7 +33,7 @@ from video.stream_choice import Stream, StreamChooser
 #: How often the pool checks that the GUI keeps up (its lag drives :class:`LoadGovernor`).
 LAG_PROBE_MS = 100
 #: Lag in the first seconds after cameras appear (windows opening, the queue loading) is not judged.
-SETTLE_S = 5.0
+SETTLE_S = 12.0
 #: A feed no tile shows for this long stops decoding (shorter gaps, e.g. a tile swap, cost nothing).
 PAUSE_AFTER_MS = 250
 

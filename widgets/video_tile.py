@@ -6,8 +6,8 @@ import time
 from datetime import datetime
 
 from PySide6.QtCore import QMimeData, QPoint, QPointF, QRectF, QSize, Qt, Signal
-from PySide6.QtGui import (QColor, QContextMenuEvent, QDrag, QFont, QMouseEvent, QPainter, QPaintEvent, QPen,
-                           QPixmap, QResizeEvent, QWheelEvent)
+from PySide6.QtGui import (QColor, QContextMenuEvent, QDrag, QFont, QFontMetrics, QMouseEvent, QPainter,
+                           QPaintEvent, QPen, QPixmap, QResizeEvent, QWheelEvent)
 from PySide6.QtWidgets import QApplication, QWidget
 
 from video.capture import CaptureState
@@ -151,8 +151,14 @@ class VideoTile(QWidget):
                              | Qt.AlignmentFlag.AlignRight, f"{self.zoom:.1f}×")
 
     def _render_caption(self, font: QFont, bar: int, camera_name: str, state: CaptureState, right: str) -> QPixmap:
+        """Name and state dot, then clock and fps on the right; on a second line when a small tile needs it."""
+        metrics = QFontMetrics(font)
+        right_width = metrics.horizontalAdvance(right) + 10 if right else 0
+        name_room = self.width() - bar - 4
+        two_lines = bool(right) and metrics.horizontalAdvance(camera_name) > name_room - right_width
         ratio = self.devicePixelRatioF()
-        pixmap = QPixmap(int(self.width() * ratio), int(bar * ratio))
+        height = bar * 2 if two_lines else bar
+        pixmap = QPixmap(int(self.width() * ratio), int(height * ratio))
         pixmap.setDevicePixelRatio(ratio)
         pixmap.fill(QColor(0, 0, 0, 140))
         painter = QPainter(pixmap)
@@ -161,16 +167,12 @@ class VideoTile(QWidget):
         painter.setPen(Qt.PenStyle.NoPen)
         painter.drawEllipse(QPointF(bar / 2, bar / 2), bar / 5, bar / 5)
         painter.setPen(QColor("#e6edf3"))
-        metrics = painter.fontMetrics()
-        right_width = metrics.horizontalAdvance(right) + 10 if right else 0
-        name_width = self.width() - bar - 4 - right_width
-        if name_width < metrics.horizontalAdvance("…") * 4:  # too narrow for both: the name wins
-            right, name_width = "", self.width() - bar - 4
+        name_width = name_room if two_lines or not right else name_room - right_width
         name = metrics.elidedText(camera_name, Qt.TextElideMode.ElideRight, int(name_width))
         painter.drawText(QRectF(bar, 0, name_width, bar), Qt.AlignmentFlag.AlignVCenter
                          | Qt.AlignmentFlag.AlignLeft, name)
         if right:
-            painter.drawText(QRectF(0, 0, self.width() - 6, bar),
+            painter.drawText(QRectF(0, bar if two_lines else 0, self.width() - 6, bar),
                              Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight, right)
         painter.end()
         return pixmap

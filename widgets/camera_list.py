@@ -18,6 +18,17 @@ _STATE_MARKS = {CaptureState.LIVE: "●", CaptureState.CONNECTING: "◌", Captur
                 CaptureState.OFFLINE: "✕", CaptureState.PAUSED: "○"}
 
 
+def labels_of_state(state: CaptureState) -> str:
+    """A capture state in the operator's language."""
+    names = {CaptureState.LIVE: QCoreApplication.translate("CameraState", "live"),
+             CaptureState.CONNECTING: QCoreApplication.translate("CameraState", "connecting"),
+             CaptureState.STALLED: QCoreApplication.translate("CameraState", "stalled"),
+             CaptureState.OFFLINE: QCoreApplication.translate("CameraState", "offline"),
+             CaptureState.PAUSED: QCoreApplication.translate("CameraState", "paused (not shown)"),
+             CaptureState.STOPPED: QCoreApplication.translate("CameraState", "stopped")}
+    return names.get(state, state.value)
+
+
 class CameraTree(QTreeWidget):
     """Groups and their cameras; a camera dragged out carries its id."""
 
@@ -95,7 +106,6 @@ class CameraListPanel(QWidget):
                 parent.setExpanded(True)
             item = QTreeWidgetItem(parent, [camera.name])
             item.setData(0, Qt.ItemDataRole.UserRole, camera.id)
-            item.setToolTip(0, f"{camera.name}\n{camera.masked_url}")
             if camera.id == current:
                 self.tree.setCurrentItem(item)
         self._show_states()
@@ -114,6 +124,24 @@ class CameraListPanel(QWidget):
             text = f"{mark} {camera.name}" if camera else item.text(0)
             if item.text(0) != text:
                 item.setText(0, text)
+            if camera is not None:
+                tip = self._health(camera.name, camera.masked_url, feed)
+                if item.toolTip(0) != tip:
+                    item.setToolTip(0, tip)
+
+    def _health(self, name: str, masked_url: str, feed) -> str:
+        """The tooltip: where the camera is, its state and reason, frame rate and capture-to-paint latency."""
+        lines = [name, masked_url]
+        if feed is not None:
+            status = feed.status
+            state = labels_of_state(status.state)
+            lines.append(f"{state}: {status.reason}" if status.reason else state)
+            latency = feed.latency.percentile(95)
+            figures = self.tr("%1 fps").replace("%1", f"{status.fps:.0f}")
+            if latency is not None:
+                figures += " · " + self.tr("latency p95 %1 ms").replace("%1", f"{latency * 1000:.0f}")
+            lines.append(figures)
+        return "\n".join(lines)
 
     def current_camera(self) -> int | None:
         item = self.tree.currentItem()

@@ -232,6 +232,14 @@
         <translation>未分组</translation>
     </message>
     <message>
+        <source>%1 fps</source>
+        <translation>%1 帧/秒</translation>
+    </message>
+    <message>
+        <source>latency p95 %1 ms</source>
+        <translation>延迟 p95 %1 毫秒</translation>
+    </message>
+    <message>
         <source>Remove camera</source>
         <translation>删除摄像头</translation>
     </message>
@@ -302,6 +310,33 @@
     <message>
         <source>Report</source>
         <translation>上报</translation>
+    </message>
+</context>
+<context>
+    <name>CameraState</name>
+    <message>
+        <source>live</source>
+        <translation>在线</translation>
+    </message>
+    <message>
+        <source>connecting</source>
+        <translation>正在连接</translation>
+    </message>
+    <message>
+        <source>stalled</source>
+        <translation>卡顿</translation>
+    </message>
+    <message>
+        <source>offline</source>
+        <translation>离线</translation>
+    </message>
+    <message>
+        <source>paused (not shown)</source>
+        <translation>已暂停（未显示）</translation>
+    </message>
+    <message>
+        <source>stopped</source>
+        <translation>已停止</translation>
     </message>
 </context>
 <context>

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QDialog, QLineEdit, QMessageBox
@@ -59,6 +61,20 @@ def test_the_list_shows_groups_and_cameras_in_the_order_added(video_rig, panel, 
     wall = video_rig.wall()
     wait_live(qtbot, wall.tiles[0])
     qtbot.waitUntil(lambda: gate.text(0) == "● Gate", timeout=2_000)
+    # and its health on hover: state, frame rate and capture-to-paint latency
+    qtbot.waitUntil(lambda: "latency p95" in gate.toolTip(0), timeout=3_000)
+    lines = gate.toolTip(0).split("\n")
+    assert lines[:3] == ["Gate", "demo:road-1", "live"]
+    assert re.fullmatch(r"\d+ fps · latency p95 \d+ ms", lines[3])
+
+
+def test_the_list_never_shows_a_stream_password(video_rig, panel, qtbot):
+    video_rig.add("Dock", SECRET_URL)
+    video_rig.load()
+    video_rig.wall()
+    item = panel.tree.topLevelItem(0).child(0)
+    qtbot.waitUntil(lambda: len(item.toolTip(0).split("\n")) >= 3, timeout=3_000)
+    assert "***@" in item.toolTip(0) and "s3cret" not in item.toolTip(0)
 
 
 def test_add_a_camera_through_the_editor(video_rig, panel, qtbot, monkeypatch):

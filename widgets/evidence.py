@@ -19,7 +19,8 @@ def frame_image(feed: CameraFeed) -> tuple[QImage, datetime]:
     """The newest picture of ``feed`` at the best size the worker keeps, and when it was captured."""
     frame = feed.capture.latest_frame()
     if frame is None:
-        raise EvidenceError(QCoreApplication.translate("Evidence", "%1 has no picture to save").replace("%1", feed.source.name))
+        raise EvidenceError(QCoreApplication.translate("Evidence", "%1 has no picture to save")
+                            .replace("%1", feed.source.name))
     image = getattr(feed.capture, "latest_source_image", lambda: None)()
     pixels = image if image is not None else frame.image
     height, width = pixels.shape[:2]
@@ -58,7 +59,8 @@ def save_image(image: QImage, path: str | Path) -> None:
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in (".png", ".jpg", ".jpeg"):
-        raise EvidenceError(QCoreApplication.translate("Evidence", "Save snapshots as .png or .jpg, not %1").replace("%1", suffix or "''"))
+        raise EvidenceError(QCoreApplication.translate("Evidence", "Save snapshots as .png or .jpg, not %1")
+                            .replace("%1", suffix or "''"))
     data = encode_image(image, "PNG" if suffix == ".png" else "JPG")
     try:
         path.write_bytes(data)

@@ -14,7 +14,7 @@ from console.core.workflow import Action, is_open
 from console.gui.taskman import TaskManager
 from console.storage.dispatch import DispatchService, TimelineStep
 from console.storage.models import Incident
-from widgets import badges, labels
+from widgets import audit_notes, badges, labels
 from widgets.guard import guarded
 
 THUMBNAIL = 96
@@ -361,7 +361,7 @@ class IncidentDetailPane(QWidget):
                     change = f"{labels.status_name(step.from_status)} → {change}"
                 what += f"  ({change})"
             if step.note:
-                what += "\n" + step.note
+                what += "\n" + audit_notes.note_text(step.action, step.note)
             item = QTreeWidgetItem([labels.format_datetime(step.at), step.actor, what])
             item.setData(0, Qt.ItemDataRole.UserRole, step)
             item.setToolTip(0, labels.format_datetime(step.at, seconds=True))

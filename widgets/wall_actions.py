@@ -206,7 +206,8 @@ class WallActions(QObject):
         # Encoding takes a moment: off the GUI thread, while the buffer keeps filling.
         self.tasks.read(feed.clip.export_mp4, path,
                         on_done=guarded(self, lambda me, frames: me.message.emit(
-                            QCoreApplication.translate("WallActions", "Clip saved: %1 (%2 frames)").replace("%1", path).replace("%2", str(frames)))),
+                            QCoreApplication.translate("WallActions", "Clip saved: %1 (%2 frames)")
+                            .replace("%1", path).replace("%2", str(frames)))),
                         on_error=guarded(self, lambda me, exc: me.dialogs.show_error(
                             me.wall, QCoreApplication.translate("WallActions", "Clip"), str(exc))))
 

@@ -147,6 +147,33 @@
     </message>
 </context>
 <context>
+    <name>AuditNote</name>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1：%2</translation>
+    </message>
+    <message>
+        <source>to %1</source>
+        <translation>派给 %1</translation>
+    </message>
+    <message>
+        <source>joint meeting: %1</source>
+        <translation>联席会议：%1</translation>
+    </message>
+    <message>
+        <source>duplicate of %1</source>
+        <translation>重复事件 %1</translation>
+    </message>
+    <message>
+        <source>deadline %1 passed</source>
+        <translation>已超过办结时限 %1</translation>
+    </message>
+    <message>
+        <source>supervision order %1 to %2</source>
+        <translation>督办单 %1 发往 %2</translation>
+    </message>
+</context>
+<context>
     <name>CameraEditor</name>
     <message>
         <source>Edit camera</source>

@@ -8,7 +8,8 @@ from PySide6.QtWidgets import (QCompleter, QDialog, QDialogButtonBox, QDoubleSpi
                                QVBoxLayout, QWidget)
 
 from console.storage.cameras import CameraRecord
-from video.sources import InvalidSource, mask_url, source_kind
+from console.storage.url_checks import check_onvif_url, check_source_url
+from video.sources import mask_url
 
 _NO_VALUE = -999.0
 
@@ -100,17 +101,12 @@ class CameraEditor(QDialog):
                             self.group.text().strip())
 
     def _validate(self) -> None:
-        fields, problem = self.fields(), ""
-        if not fields.name:
-            problem = self.tr("A camera needs a name")
-        else:
-            for url in (fields.url, fields.sub_url):
-                if url is None:
-                    continue
-                try:
-                    source_kind(url)
-                except InvalidSource as exc:
-                    problem = str(exc)
-                    break
+        """The store's own URL checks, so the dialog refuses what saving would refuse (credentials masked)."""
+        fields = self.fields()
+        problems = [self.tr("A camera needs a name")] if not fields.name else []
+        problems += [check_source_url(url) for url in (fields.url, fields.sub_url) if url is not None]
+        if fields.onvif_url is not None:
+            problems.append(check_onvif_url(fields.onvif_url))
+        problem = next((p for p in problems if p), "")
         self.problem.setText(problem)
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(not problem)

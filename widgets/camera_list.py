@@ -11,22 +11,12 @@ from video.capture import CaptureState
 from widgets.camera_catalog import CameraCatalog
 from widgets.camera_editor import CameraEditor, CameraFields
 from widgets.camera_feed import FeedPool
+from widgets import labels
 from widgets.guard import guarded
 from widgets.video_tile import CAMERA_MIME
 
 _STATE_MARKS = {CaptureState.LIVE: "●", CaptureState.CONNECTING: "◌", CaptureState.STALLED: "◐",
                 CaptureState.OFFLINE: "✕", CaptureState.PAUSED: "○"}
-
-
-def labels_of_state(state: CaptureState) -> str:
-    """A capture state in the operator's language."""
-    names = {CaptureState.LIVE: QCoreApplication.translate("CameraState", "live"),
-             CaptureState.CONNECTING: QCoreApplication.translate("CameraState", "connecting"),
-             CaptureState.STALLED: QCoreApplication.translate("CameraState", "stalled"),
-             CaptureState.OFFLINE: QCoreApplication.translate("CameraState", "offline"),
-             CaptureState.PAUSED: QCoreApplication.translate("CameraState", "paused (not shown)"),
-             CaptureState.STOPPED: QCoreApplication.translate("CameraState", "stopped")}
-    return names.get(state, state.value)
 
 
 class CameraTree(QTreeWidget):
@@ -134,7 +124,7 @@ class CameraListPanel(QWidget):
         lines = [name, masked_url]
         if feed is not None:
             status = feed.status
-            state = labels_of_state(status.state)
+            state = labels.capture_state_name(status.state)
             lines.append(f"{state}: {status.reason}" if status.reason else state)
             latency = feed.latency.percentile(95)
             figures = self.tr("%1 fps").replace("%1", f"{status.fps:.0f}")

@@ -21,7 +21,7 @@ def frame_image(feed: CameraFeed) -> tuple[QImage, datetime]:
     if frame is None:
         raise EvidenceError(QCoreApplication.translate("Evidence", "%1 has no picture to save")
                             .replace("%1", feed.source.name))
-    image = getattr(feed.capture, "latest_source_image", lambda: None)()
+    image = feed.capture.latest_source_image()
     pixels = image if image is not None else frame.image
     height, width = pixels.shape[:2]
     # .copy(): the QImage must own its pixels; the frame's array belongs to the worker.

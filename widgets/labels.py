@@ -14,6 +14,7 @@ from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 
 from console.core.levels import DEFAULT_RULES, HandlingTier
 from console.core.workflow import Action, RejectReason, Source, Status
+from video.capture import CaptureState
 
 _STATUS = {
     Status.REPORTED: QT_TRANSLATE_NOOP("Status", "Reported"),
@@ -55,6 +56,15 @@ _TIER = {
     HandlingTier.VILLAGE: QT_TRANSLATE_NOOP("Level", "Village"),
     HandlingTier.TOWN: QT_TRANSLATE_NOOP("Level", "Town"),
     HandlingTier.JOINT_MEETING: QT_TRANSLATE_NOOP("Level", "Joint meeting"),
+}
+
+_CAPTURE_STATE = {
+    CaptureState.LIVE: QT_TRANSLATE_NOOP("CameraState", "live"),
+    CaptureState.CONNECTING: QT_TRANSLATE_NOOP("CameraState", "connecting"),
+    CaptureState.STALLED: QT_TRANSLATE_NOOP("CameraState", "stalled"),
+    CaptureState.OFFLINE: QT_TRANSLATE_NOOP("CameraState", "offline"),
+    CaptureState.PAUSED: QT_TRANSLATE_NOOP("CameraState", "paused (not shown)"),
+    CaptureState.STOPPED: QT_TRANSLATE_NOOP("CameraState", "stopped"),
 }
 
 _REJECT = {
@@ -99,6 +109,11 @@ def level_name(level: int) -> str:
     if tier is None:
         return str(level)
     return QCoreApplication.translate("Level", "%1 · %2").replace("%1", str(level)).replace("%2", tier_name(tier))
+
+
+def capture_state_name(state: CaptureState | str) -> str:
+    """A camera's capture state, as the camera list shows it."""
+    return _lookup(_CAPTURE_STATE, CaptureState, "CameraState", state)
 
 
 def reject_reason_name(reason: RejectReason | str) -> str:

@@ -135,10 +135,12 @@ class VideoTile(QWidget):
         bar = font.pixelSize() + 8
         # The caption changes once a second (clock, fps) but is painted with every frame: draw it from a
         # cached picture, re-rendered only when its text, state or size changes (text costs ~0.2 ms a frame).
-        key = (self.width(), bar, self.devicePixelRatioF(), feed.source.name, status.state,
-               self._right_caption(feed))
+        live = feed.frame is not None and status.state is CaptureState.LIVE
+        clock = (int(feed.frame.wall_time), round(status.fps)) if live else None  # what the right side shows
+        key = (self.width(), bar, self.devicePixelRatioF(), feed.source.name, status.state, clock)
         if self._caption is None or self._caption[0] != key:
-            self._caption = (key, self._render_caption(font, bar, feed.source.name, status.state, key[-1]))
+            right = self._right_caption(*clock) if clock else ""
+            self._caption = (key, self._render_caption(font, bar, feed.source.name, status.state, right))
         painter.drawPixmap(0, 0, self._caption[1])
         message = self._state_message(feed)
         if message:
@@ -177,12 +179,10 @@ class VideoTile(QWidget):
         painter.end()
         return pixmap
 
-    def _right_caption(self, feed: CameraFeed) -> str:
-        parts = []
-        if feed.frame is not None and feed.status.state is CaptureState.LIVE:
-            parts.append(datetime.fromtimestamp(feed.frame.wall_time).strftime("%H:%M:%S"))
-            parts.append(self.tr("%1 fps").replace("%1", f"{feed.status.fps:.0f}"))
-        return "  ".join(parts)
+    def _right_caption(self, second: int, fps: int) -> str:
+        """The capture time and frame rate of a live picture."""
+        return "  ".join((datetime.fromtimestamp(second).strftime("%H:%M:%S"),
+                          self.tr("%1 fps").replace("%1", str(fps))))
 
     def _state_message(self, feed: CameraFeed) -> str:
         status = feed.status

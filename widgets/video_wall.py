@@ -80,6 +80,7 @@ class VideoWall(QWidget):
         self.tiles: list[VideoTile] = []
         self.maximised: int | None = None
         self.selected_tile: int | None = None
+        self.menu_tile = 0  # the tile whose context menu was last requested
         self.tours: list[Tour] = []
         self._has_state = False
         self._tour_timer = QTimer(self, interval=TOUR_TICK_MS)
@@ -276,13 +277,8 @@ class VideoWall(QWidget):
             self.show_camera(camera_id, index)
 
     def _tile_menu(self, index: int, pos: QPoint) -> None:
-        self._menu_tile = index
+        self.menu_tile = index
         self.tile_menu_requested.emit(self.slots[index] if self.slots[index] is not None else -1, pos)
-
-    @property
-    def menu_tile(self) -> int:
-        """The tile whose context menu was last requested."""
-        return getattr(self, "_menu_tile", 0)
 
     def shutdown(self) -> None:
         """Release every feed this wall holds (the window is closing); later catalogue loads are ignored."""

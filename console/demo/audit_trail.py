@@ -22,13 +22,13 @@ once all orders are numbered.
 
 from __future__ import annotations
 
-from console.demo.history import TIMELINE_COLUMNS
+from console.demo.history import TIMELINE_COLUMNS, placeholders
 
 #: The temporary table of timelines, one row per incident.
 CREATE_TIMELINES = ("CREATE TEMP TABLE demo_timeline (" + ", ".join(
     f"{c} INTEGER PRIMARY KEY" if c == "id" else c for c in TIMELINE_COLUMNS) + ")")
 INSERT_TIMELINE = (f"INSERT INTO temp.demo_timeline ({', '.join(TIMELINE_COLUMNS)}) "
-                   f"VALUES ({', '.join('?' * len(TIMELINE_COLUMNS))})")
+                   f"VALUES ({placeholders(TIMELINE_COLUMNS)})")
 
 #: The steps of a timeline, in the order they are written, and when each happened (NULL: not yet).
 STEPS = (

@@ -9,7 +9,8 @@ carries the extra step times the audit trail needs, so the writer can expand
 the trail inside the database.
 
 A day's numbers depend only on the seed and the day, so days can be
-generated in any order (and ahead of the writer, on another thread).
+generated in any order, and by another process (the writer's helper generates the
+incident rows itself, see :mod:`console.demo.incident_table`).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
+from typing import Iterable
 
 import numpy as np
 
@@ -37,10 +39,18 @@ _AMOUNTS = range(2, 10)  # the small numbers ({n}) in descriptions
 
 #: Column order of :attr:`IncidentBatch.incidents`: the ``incidents`` table's columns.
 INCIDENT_COLUMNS = tuple(Incident.__table__.columns.keys())
+#: The columns a row may leave empty, and the value that stands for "empty" in the rows: binding None
+#: (or a bool) costs sqlite3 five times what an int does, so the rows carry these and the INSERT turns
+#: them into NULL (:func:`placeholders`).
+NULL_WHEN = {
+    "alarm_acknowledged_at": 0, "assignee_worker_id": 0, "reminded_at": 0, "supervised_at": 0, "resolved_at": 0,
+    "closed_at": 0, "reject_reason": "", "duplicate_of_id": 0, "decided_at": 0, "assigned_at": 0,
+    "started_at": 0,
+}
 #: Column order of :attr:`IncidentBatch.timelines`: what the audit trail is derived from — the incident
 #: row's facts and the step times the row does not keep.
 TIMELINE_COLUMNS = (
-    "id", "number", "created_at", "source", "reporter", "title", "level", "reported_level", "reject_reason",
+    "id", "number", "created_at", "subitem", "source", "reporter", "title", "level", "reported_level", "reject_reason",
     "duplicate_of_id", "decided_at", "assigned_at", "started_at", "joint_meeting", "assignee_text", "resolved_at",
     "feedback", "closed_at", "reminded_at", "deadline_at", "alarm_acknowledged_at",
 )
@@ -55,22 +65,24 @@ _SOURCE_VALUES = np.array([s.value for s in mix.SOURCES], dtype=object)
 _SRC = {s: i for i, s in enumerate(mix.SOURCES)}
 
 
+def placeholders(columns) -> str:
+    """The VALUES list for rows of ``columns``: ``?``, or ``nullif(?, …)`` for a column in :data:`NULL_WHEN`."""
+    return ", ".join("?" if c not in NULL_WHEN else f"nullif(?, {NULL_WHEN[c]!r})" for c in columns)
+
+
 @dataclass
 class IncidentBatch:
-    """One day of history, as rows ready for ``executemany``."""
+    """One day of history, as rows for ``executemany`` (to be iterated once, with :func:`placeholders`)."""
 
     day: datetime
     first_id: int
-    incidents: list[tuple]
-    timelines: list[tuple]
+    count: int
+    incidents: Iterable[tuple]
+    timelines: Iterable[tuple]
     department_links: list[tuple[int, int]]
     supervisions: list[tuple[int, int, int, str]]  # (incident_id, issued_at, deadline_at, assignee_text)
     audit_entries: int  # how many audit entries the batch's timelines have (annotations included)
     open_incidents: int
-
-    @property
-    def count(self) -> int:
-        return len(self.incidents)
 
 
 @dataclass(frozen=True)
@@ -265,9 +277,13 @@ class HistoryGenerator:
         local_hour = ((hours // HOUR) + LOCAL_UTC_OFFSET_HOURS) % 24
         return seg_start, seg_len, rhythm[local_hour] * seg_len / HOUR
 
+    def __getstate__(self) -> dict:
+        """What generating a day needs, for a helper process: the prepared arrays, not the world's objects."""
+        return {key: value for key, value in self.__dict__.items() if key not in ("world", "taxonomy")}
+
     # -- generation ------------------------------------------------------------------------------
-    def batch(self, index: int, with_timelines: bool = True) -> IncidentBatch:
-        """The incidents of day ``index`` of the plan (their timelines too, unless told not to)."""
+    def batch(self, index: int, *, incidents: bool = True, timelines: bool = True) -> IncidentBatch:
+        """Day ``index`` of the plan: its incident rows and timelines (each unless told not to)."""
         day = self.plan.days[index]
         rng = np.random.default_rng([self.seed, 17, day.start // DAY])
         n, until = day.count, self.until
@@ -363,7 +379,7 @@ class HistoryGenerator:
         lat = np.round(self.grid_lat[grid] + rng.normal(0, 0.0010, n), 6)
         numbers = self._numbers(day, n)
 
-        reject_reason = np.full(n, None, dtype=object)
+        reject_reason = np.full(n, "", dtype=object)
         reject_reason[is_rejected] = "invalid"
         reject_reason[has_duplicate] = "duplicate"
         open_status = _OPEN_CODES[status]
@@ -376,7 +392,7 @@ class HistoryGenerator:
             "level": level_now.tolist(), "source": _SOURCE_VALUES[source].tolist(), "lon": lon.tolist(),
             "lat": lat.tolist(), "village_id": (self.grid_village[grid] + 1).tolist(),
             "grid_id": (grid + 1).tolist(), "reporter": reporter.tolist(), "created_at": created.tolist(),
-            "deadline_at": deadline.tolist(), "status": _STATUS_VALUES[status].tolist(), "one_key": one_key.tolist(),
+            "deadline_at": deadline.tolist(), "status": _STATUS_VALUES[status].tolist(), "one_key": one_key.astype(np.int64).tolist(),
             "queue_rank": np.where(one_key & open_status, 0, 1).tolist(),
             "alarm_acknowledged_at": _nullable(acknowledged, has_acknowledged),
             "assignee_worker_id": _nullable(worker_id + 1, has_assigned & (worker_id >= 0)),
@@ -389,15 +405,15 @@ class HistoryGenerator:
             "assigned_at": _nullable(assigned, has_assigned), "started_at": _nullable(started, has_started),
             "joint_meeting": joint.astype(int).tolist(),
         }
-        incidents = list(zip(*(col[name] for name in INCIDENT_COLUMNS)))
-        timelines = list(zip(*(col[name] for name in TIMELINE_COLUMNS))) if with_timelines else []
+        incident_rows = zip(*(col[name] for name in INCIDENT_COLUMNS)) if incidents else iter(())
+        timeline_rows = zip(*(col[name] for name in TIMELINE_COLUMNS)) if timelines else iter(())
         links = [(int(ids[row]), dept + 1) for row in np.flatnonzero(has_assigned) for dept in departments[row]]
         supervisions = [(int(ids[row]), int(supervised[row]), int(deadline[row]), assignee[row] or "—")
                         for row in np.flatnonzero(has_supervised)]
         audit_entries = int((1 + has_decided.astype(int) + has_assigned + has_started + has_resolved + has_closed
                              + has_reminded + has_supervised + has_acknowledged).sum())
-        return IncidentBatch(datetime.fromtimestamp(day.start, timezone.utc), day.first_id, incidents, timelines,
-                             links, supervisions, audit_entries, int(open_status.sum()))
+        return IncidentBatch(datetime.fromtimestamp(day.start, timezone.utc), day.first_id, n, incident_rows,
+                             timeline_rows, links, supervisions, audit_entries, int(open_status.sum()))
 
     def _numbers(self, day: DayPlan, n: int) -> list[str]:
         """The day's incident numbers, ``YYYYMMDD-`` and the day's sequence (as :func:`console.storage.dispatch.incident_number`)."""
@@ -456,7 +472,5 @@ class HistoryGenerator:
 
 
 def _nullable(values: np.ndarray, present: np.ndarray) -> list:
-    """``values`` as a list of Python ints, with None where ``present`` is false."""
-    out = values.astype(object)
-    out[~present] = None
-    return out.tolist()
+    """``values`` as a list of Python ints, with 0 (:data:`NULL_WHEN`) where ``present`` is false."""
+    return np.where(present, values, 0).tolist()

@@ -3,48 +3,43 @@
 The write is one SQLite transaction on the store's connection, with a helper:
 
 * the **incident table** is written and indexed in a scratch database — by a
-  helper process on the second core for a large history (threads would fight
-  over the GIL), on this thread for a small one — and copied into the store at
-  the end with SQLite's transfer optimisation (``INSERT INTO … SELECT *``
-  between identical tables copies records and index entries without decoding
-  them; see :mod:`console.demo.incident_table`);
-* meanwhile the store's connection writes places and people, the department
-  links and a temporary table of the incidents' timelines, from which it then
-  expands the **audit trail** inside the database (:mod:`console.demo.audit_trail`:
+  helper process on the second core for a large history, which generates the
+  rows itself from the pickled history generator (threads would fight over the
+  GIL, and generating a day costs less than pickling its rows), on this thread
+  for a small one — and copied into the store at the end with SQLite's transfer
+  optimisation (``INSERT INTO … SELECT *`` between identical tables copies
+  records and index entries without decoding them; see
+  :mod:`console.demo.incident_builder` and :mod:`console.demo.incident_table`);
+* meanwhile the store's connection generates the same days for what the
+  incident rows do not hold, writes places and people, the department links
+  and a temporary table of the incidents' timelines, from which it expands the
+  **audit trail** inside the database (:mod:`console.demo.audit_trail`:
   ``INSERT … SELECT`` over slices of ids instead of five or six ``executemany``
-  rows per incident), while the helper builds the incident indexes.  The audit trail's index is
-  dropped before the load and recreated after it from the ORM's
-  :class:`~sqlalchemy.Index` objects, as the incident indexes are in the
-  scratch database.
+  rows per incident).  The audit trail's index is dropped before the load and
+  recreated after it from the ORM's :class:`~sqlalchemy.Index` objects.
+* the planner's statistics of the incident table are gathered where it was
+  built, while this connection copies it, and taken over into ``sqlite_stat1``
+  (the queue's plans depend on them, see bench/RESULTS.md).
 
 SQLite DDL is transactional, so a cancelled or failed write rolls everything
 back — including the dropped index — and leaves the store exactly as it was;
-the helper process is stopped and the scratch file deleted either way.  During
+the helper process is stopped and the scratch files deleted either way.  During
 the write the store's connection runs with ``synchronous=OFF``, foreign-key
 checks off (the ids are consistent by construction; the tests run ``PRAGMA
 foreign_key_check``), a large page cache and, when no other connection has the
 database open, a rollback journal instead of the WAL.  All of it is restored
-afterwards, and ``ANALYZE incidents`` leaves fresh planner statistics behind
-(the queue's plans depend on them, see bench/RESULTS.md).
+afterwards.
 """
 
 from __future__ import annotations
 
 import gc
-import io
 import logging
-import os
-import queue
 import sqlite3
-import subprocess
-import sys
-import tempfile
-import threading
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from pathlib import Path
 from typing import Iterator
 
 from sqlalchemy.schema import CreateIndex
@@ -54,7 +49,8 @@ from console.core.deadlines import supervision_number
 from console.core.taxonomy import Taxonomy, default_taxonomy
 from console.demo import audit_trail, mix
 from console.demo.history import HistoryGenerator, IncidentBatch
-from console.demo.incident_table import IncidentTableWriter, compiled_ddl, write_frame
+from console.demo.incident_builder import IncidentTableBuilder, IncidentTableError
+from console.demo.incident_table import compiled_ddl
 from console.demo.photos import PHOTOGRAPHED_SUBITEMS, incident_photo
 from console.demo.places import DemoWorld, build_world
 from console.storage.db import Store
@@ -71,17 +67,7 @@ _PHOTOS = 12
 _LOAD_CACHE_KIB = 256 * 1024
 _TUNED_PRAGMAS = ("synchronous", "foreign_keys", "cache_size", "temp_store", "secure_delete")
 _SCRATCH = "demo_scratch"
-#: From this many incidents on, the incident table is built by a helper process on the second core.
-_HELPER_PROCESS_FROM = 50_000
 _AUDIT_SLICE = 50_000
-_HELPER_MODULE = "console.demo.incident_helper"
-
-
-def _helper_environment() -> dict[str, str]:
-    """The helper process imports the same ``console`` package as this one."""
-    package_root = str(Path(__file__).resolve().parents[2])
-    path = os.environ.get("PYTHONPATH")
-    return {**os.environ, "PYTHONPATH": package_root + (os.pathsep + path if path else "")}
 
 
 class DemoDataError(ValueError):
@@ -179,21 +165,24 @@ def write_demo_data(store: Store, scale: str = "town", days: int | None = None, 
     if not store.is_sqlite:
         raise DemoDataError("demo data is written into SQLite stores only")
     state.set_progress(0.0, "Planning the demo")
-    taxonomy = taxonomy or default_taxonomy()
-    world = build_world(scale, seed)
-    history = HistoryGenerator(world, taxonomy, until=until, days=days, seed=seed)
-    history.number_digits = max(4, len(str(max((d.count for d in history.plan.days), default=1))))
-    state.check()
-
-    # Leaving WAL mode for the load needs the database to ourselves: close the pool's idle connections.
-    store.engine.dispose()
-    raw = store.engine.raw_connection()
-    try:
-        loader = _BulkLoader(raw.driver_connection, state)
-        with loader.tuned(), loader.scratch(history) as incident_table:
-            summary = loader.write(world, history, incident_table, replace=replace, days=days, until=until)
-    finally:
-        raw.close()
+    with IncidentTableBuilder(expected_incidents=round(mix.DAILY_REPORTS[scale] * days)) as incident_table:
+        taxonomy = taxonomy or default_taxonomy()
+        world = build_world(scale, seed)
+        history = HistoryGenerator(world, taxonomy, until=until, days=days, seed=seed)
+        history.number_digits = max(4, len(str(max((d.count for d in history.plan.days), default=1))))
+        state.check()
+        incident_table.start(history)
+        # Leaving WAL mode for the load needs the database to ourselves: close the pool's idle connections.
+        store.engine.dispose()
+        raw = store.engine.raw_connection()
+        try:
+            loader = _BulkLoader(raw.driver_connection, state)
+            with loader.tuned(), loader.attached(incident_table):
+                summary = loader.write(world, history, incident_table, replace=replace, days=days, until=until)
+        except IncidentTableError as exc:
+            raise DemoDataError(f"building the incident table failed: {exc}") from None
+        finally:
+            raw.close()
     summary.seconds = time.perf_counter() - started
     state.set_progress(1.0, f"Wrote {summary.incidents:,} incidents")
     log.info("demo data written: %s", summary.describe().replace("\n", "; "))
@@ -250,28 +239,19 @@ class _BulkLoader:
             log.info("journal mode stays %s (wanted %s): another connection has the database open", got, mode)
 
     @contextmanager
-    def scratch(self, history: HistoryGenerator) -> Iterator[_IncidentTable]:
-        """A scratch database attached to the store's connection, and the incident table being built in it."""
-        handle, name = tempfile.mkstemp(prefix="gridwatch-demo-", suffix=".db")
-        os.close(handle)
-        path = Path(name)
-        table = _IncidentTable(path, in_process=history.plan.total < _HELPER_PROCESS_FROM)
+    def attached(self, incident_table: IncidentTableBuilder) -> Iterator[None]:
+        """The scratch database the incident table is built in, attached to the store's connection."""
+        self.db.execute(f"ATTACH DATABASE ? AS {_SCRATCH}", (str(incident_table.path),))  # outside any transaction
         try:
-            self.db.execute(f"ATTACH DATABASE ? AS {_SCRATCH}", (str(path),))  # outside any transaction
-            try:
-                table.start()
-                yield table
-            finally:
-                table.abandon()
-                if self.db.in_transaction:
-                    self.db.execute("ROLLBACK")
-                self.db.execute(f"DETACH DATABASE {_SCRATCH}")
+            yield
         finally:
-            for suffix in ("", "-journal", "-wal", "-shm"):
-                Path(f"{path}{suffix}").unlink(missing_ok=True)
+            incident_table.abandon()  # releases the helper's hold on the scratch database first
+            if self.db.in_transaction:
+                self.db.execute("ROLLBACK")
+            self.db.execute(f"DETACH DATABASE {_SCRATCH}")
 
     # -- the write ----------------------------------------------------------------------------
-    def write(self, world: DemoWorld, history: HistoryGenerator, incident_table: _IncidentTable, *,
+    def write(self, world: DemoWorld, history: HistoryGenerator, incident_table: IncidentTableBuilder, *,
               replace: bool, days: int, until: datetime) -> DemoSummary:
         db, state = self.db, self.state
         db.execute("BEGIN")  # deferred: BEGIN IMMEDIATE would also lock the scratch database
@@ -285,8 +265,8 @@ class _BulkLoader:
         supervisions: list[tuple[int, int, int, str]] = []
         for day in range(len(history.plan.days)):
             state.check()
-            batch = history.batch(day)
-            incident_table.add(batch.incidents)
+            batch = history.batch(day, incidents=incident_table.in_process)
+            incident_table.add(batch)
             self._insert_batch(batch)
             written += batch.count
             audit += batch.audit_entries
@@ -294,8 +274,7 @@ class _BulkLoader:
             supervisions.extend(batch.supervisions)
             state.set_progress(0.02 + 0.48 * written / total,
                                f"History {batch.day:%Y-%m-%d}: {written:,} of {total:,} incidents")
-        incident_table.close_input()
-        # While the incident table is indexed (in the helper process, for a large history), expand the
+        # While the helper process (for a large history) still builds the incident table, expand the
         # audit trail from the timelines, a slice of ids at a time so cancelling stays quick.
         for first in range(1, written + 1, _AUDIT_SLICE):
             state.check()
@@ -307,13 +286,13 @@ class _BulkLoader:
         orders = self._insert_supervision_orders(supervisions, history.number_digits)
         state.set_progress(0.81, "Indexing the audit trail")
         self._create_audit_indexes()
+        photos = self._insert_photos(world.seed)
         state.set_progress(0.85, "Indexing the incidents")
-        incident_table.finish(state)
+        incident_table.wait_indexed(state)
         state.set_progress(0.93, "Copying the incidents")
         db.execute(f"INSERT INTO incidents SELECT * FROM {_SCRATCH}.incidents")  # the transfer optimisation
-        photos = self._insert_photos(world.seed)
         state.set_progress(0.97, "Refreshing the planner's statistics")
-        db.execute("ANALYZE incidents")
+        self._take_statistics(incident_table.wait_statistics(state))
         state.check()
         self._write_meta(world, days, until, written, history.number_digits)
         db.execute("DROP TABLE temp.demo_timeline")
@@ -425,10 +404,11 @@ class _BulkLoader:
         return len(rows)
 
     def _insert_photos(self, seed: int) -> int:
-        """A photo for a few of the newest reports of things one can photograph."""
+        """A photo for a few of the newest reports of things one can photograph (chosen from the timelines,
+        so that it is done while the incident table is still being built)."""
         marks = ", ".join("?" * len(PHOTOGRAPHED_SUBITEMS))
         candidates = self.db.execute(
-            f"SELECT id, number, subitem, created_at FROM incidents WHERE subitem IN ({marks}) "
+            f"SELECT id, number, subitem, created_at FROM temp.demo_timeline WHERE subitem IN ({marks}) "
             "AND source IN ('worker_app', 'camera', 'one_key') ORDER BY id DESC LIMIT ?",
             (*PHOTOGRAPHED_SUBITEMS, _PHOTOS * 15)).fetchall()
         rows = [(incident_id, f"{number}-1.jpg", "image/jpeg",
@@ -438,6 +418,16 @@ class _BulkLoader:
                             "VALUES (?, ?, ?, ?, ?)", rows)
         return len(rows)
 
+    def _take_statistics(self, rows: list[tuple[str, str | None, str]]) -> None:
+        """The incident table's planner statistics, gathered where it was built (the same table, the same
+        indexes), in place of an ``ANALYZE incidents`` here; ``ANALYZE sqlite_schema`` makes the planner
+        read them."""
+        db = self.db
+        db.execute("ANALYZE meta")  # a tiny table; creates sqlite_stat1 in a store that has none yet
+        db.execute("DELETE FROM sqlite_stat1 WHERE tbl = 'incidents'")
+        db.executemany("INSERT INTO sqlite_stat1 (tbl, idx, stat) VALUES (?, ?, ?)", rows)
+        db.execute("ANALYZE sqlite_schema")
+
     def _write_meta(self, world: DemoWorld, days: int, until: datetime, incidents: int, digits: int) -> None:
         values = {"scale": world.scale, "seed": world.seed, "days": days, "until": until.isoformat(),
                   "incidents": incidents, "number_digits": digits,
@@ -445,125 +435,3 @@ class _BulkLoader:
         rows = [(META_PREFIX + k, str(v)) for k, v in values.items()] + [(NUMBER_DIGITS_KEY, str(digits))]
         self.db.executemany("INSERT INTO meta (key, value) VALUES (?, ?) "
                             "ON CONFLICT (key) DO UPDATE SET value = excluded.value", rows)
-
-
-class _IncidentTable:
-    """The history's incident table, being built in the scratch database.
-
-    Large histories go to a helper process (:mod:`console.demo.incident_helper`)
-    so the rows are written and indexed on the second core; the rows are
-    pickled here and a small thread feeds them to the helper's standard input
-    (it only waits on the pipe, so it does not compete for the GIL).  Small
-    histories, where starting a process costs more than it saves, are written
-    on this thread.
-    """
-
-    _END = b""
-
-    def __init__(self, path: Path, in_process: bool):
-        self.path = path
-        self.in_process = in_process
-        self._local: IncidentTableWriter | None = None
-        self._process: subprocess.Popen | None = None
-        self._errors = None
-        self._frames: queue.Queue = queue.Queue(maxsize=4)
-        self._sender: threading.Thread | None = None
-        self._send_error: BaseException | None = None
-
-    def start(self) -> None:
-        if self.in_process:
-            self._local = IncidentTableWriter(self.path)
-            return
-        self._errors = tempfile.TemporaryFile()
-        self._process = subprocess.Popen([sys.executable, "-m", _HELPER_MODULE, str(self.path)],
-                                         stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=self._errors,
-                                         env=_helper_environment())
-        self._sender = threading.Thread(target=self._send, name="gridwatch-demo-rows", daemon=True)
-        self._sender.start()
-
-    def add(self, rows: list[tuple]) -> None:
-        """One day's incident rows."""
-        if self._local is not None:
-            self._local.add(rows)
-            return
-        frame = io.BytesIO()
-        write_frame(frame, rows)
-        self._queue(frame.getvalue())
-
-    def close_input(self) -> None:
-        """There are no more rows; the helper process starts indexing."""
-        if self._process is not None:
-            frame = io.BytesIO()
-            write_frame(frame, None)
-            self._queue(frame.getvalue())
-            self._queue(self._END)
-
-    def finish(self, state: TaskState) -> None:
-        """Wait until every row is written and indexed (honouring cancellation)."""
-        if self._local is not None:
-            state.check()
-            self._local.finish()
-            self._local.close()
-            self._local = None
-            return
-        while self._process.poll() is None:
-            state.check()
-            try:
-                self._process.wait(timeout=0.1)
-            except subprocess.TimeoutExpired:
-                continue
-        self._sender.join()
-        self._close_pipe()
-        if self._process.returncode != 0 or self._send_error is not None:
-            raise DemoDataError(f"building the incident table failed: {self._failure()}")
-
-    def abandon(self) -> None:
-        """Stop building (after a cancellation or a failure); the scratch file is deleted by the caller."""
-        if self._local is not None:
-            self._local.close()
-            self._local = None
-        if self._process is not None:
-            if self._process.poll() is None:
-                self._process.kill()
-                self._process.wait()
-            while self._sender.is_alive():  # unblock it: the pipe is broken now
-                try:
-                    self._frames.put_nowait(self._END)
-                except queue.Full:
-                    self._frames.get_nowait()
-                self._sender.join(timeout=0.1)
-            self._close_pipe()
-            self._process = None
-        if self._errors is not None:
-            self._errors.close()
-            self._errors = None
-
-    def _queue(self, frame: bytes) -> None:
-        while True:
-            if self._process.poll() is not None and self._process.returncode != 0:
-                raise DemoDataError(f"building the incident table failed: {self._failure()}")
-            try:
-                self._frames.put(frame, timeout=0.1)
-                return
-            except queue.Full:
-                continue
-
-    def _send(self) -> None:
-        stdin = self._process.stdin
-        try:
-            while (frame := self._frames.get()) != self._END:
-                stdin.write(frame)
-            stdin.close()
-        except (BrokenPipeError, OSError) as exc:  # the helper died; its exit status tells why
-            self._send_error = exc
-
-    def _close_pipe(self) -> None:
-        try:
-            self._process.stdin.close()
-        except (BrokenPipeError, OSError):
-            pass  # the helper is gone; nothing was waiting for the rest
-
-    def _failure(self) -> str:
-        self._errors.seek(0)
-        lines = self._errors.read().decode("utf-8", "replace").strip().splitlines()
-        return lines[-1] if lines else str(self._send_error or f"exit status {self._process.returncode}")

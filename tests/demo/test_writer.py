@@ -292,30 +292,78 @@ def _dump(store):
             ("incidents", "audit_entries", "incident_departments", "supervision_orders")]
 
 
-def test_the_helper_process_writes_the_same_incidents(tmp_path, monkeypatch):
-    """Large histories build the incident table in a second process; the result is the same."""
-    from console.demo import writer
-    here = new_store(tmp_path / "here.db")
-    write_demo_data(here, days=1, seed=8, until=UNTIL)
-    scratch_files = []
-    real_mkstemp = writer.tempfile.mkstemp
+def _record_scratch_files(monkeypatch) -> list[str]:
+    from console.demo import incident_builder
+    names = []
+    real_mkstemp = incident_builder.tempfile.mkstemp
 
     def recording_mkstemp(**kwargs):
         handle, name = real_mkstemp(**kwargs)
-        scratch_files.append(name)
+        names.append(name)
         return handle, name
-    monkeypatch.setattr(writer.tempfile, "mkstemp", recording_mkstemp)
-    monkeypatch.setattr(writer, "_HELPER_PROCESS_FROM", 0)
+    monkeypatch.setattr(incident_builder.tempfile, "mkstemp", recording_mkstemp)
+    return names
+
+
+def _leftovers(names: list[str]) -> list[str]:
+    """The scratch databases, their journals and the helper's plans still on disk."""
+    return [path for name in names for path in (name, f"{name}-journal", name.removesuffix(".db") + ".plan")
+            if os.path.exists(path)]
+
+
+def _planner_statistics(store):
+    return sorted(rows(store, "SELECT idx, stat FROM sqlite_stat1 WHERE tbl = 'incidents'"))
+
+
+def test_the_helper_process_writes_the_same_incidents(tmp_path, monkeypatch):
+    """Large histories build the incident table in a second process; the result is the same."""
+    from console.demo import incident_builder
+    here = new_store(tmp_path / "here.db")
+    write_demo_data(here, days=1, seed=8, until=UNTIL)
+    scratch_files = _record_scratch_files(monkeypatch)
+    monkeypatch.setattr(incident_builder, "HELPER_PROCESS_FROM", 0)
     helped = new_store(tmp_path / "helped.db")
     write_demo_data(helped, days=1, seed=8, until=UNTIL)
     assert _dump(here) == _dump(helped)
-    assert scratch_files and not any(os.path.exists(name) for name in scratch_files)
+    assert scratch_files and not _leftovers(scratch_files)
+
+
+def test_the_planner_statistics_describe_the_written_incidents(tmp_path, monkeypatch):
+    """The statistics gathered where the table was built are those ANALYZE finds in the store."""
+    from console.demo import incident_builder
+    monkeypatch.setattr(incident_builder, "HELPER_PROCESS_FROM", 0)
+    store = new_store(tmp_path / "stats.db")
+    write_demo_data(store, days=2, seed=5, until=UNTIL)
+    taken = _planner_statistics(store)
+    assert {idx for idx, _stat in taken} >= {i.name for i in Incident.__table__.indexes}
+    assert all(stat.split()[0] == str(rows(store, "SELECT count(*) FROM incidents")[0][0]) for _idx, stat in taken)
+    with store.engine.connect() as conn:
+        conn.exec_driver_sql("ANALYZE incidents")
+        conn.commit()
+    assert _planner_statistics(store) == taken
+
+
+def test_cancelling_stops_the_helper_process_and_leaves_nothing(tmp_path, monkeypatch):
+    from console.demo import incident_builder
+    scratch_files = _record_scratch_files(monkeypatch)
+    monkeypatch.setattr(incident_builder, "HELPER_PROCESS_FROM", 0)
+    store = new_store(tmp_path / "cancel-helper.db")
+
+    def on_progress(fraction, _message):
+        if fraction >= 0.85:  # waiting for the helper process
+            state.request_interruption()
+    state = TaskState(on_progress)
+    with pytest.raises(Cancelled):
+        write_demo_data(store, days=2, until=UNTIL, state=state)
+    assert rows(store, "SELECT count(*) FROM incidents")[0][0] == 0
+    assert demo_info(store) is None
+    assert scratch_files and not _leftovers(scratch_files)
 
 
 def test_a_failing_helper_process_leaves_the_store_untouched(tmp_path, monkeypatch):
-    from console.demo import writer
-    monkeypatch.setattr(writer, "_HELPER_PROCESS_FROM", 0)
-    monkeypatch.setattr(writer, "_HELPER_MODULE", "gridwatch_no_such_helper")  # fails at once
+    from console.demo import incident_builder
+    monkeypatch.setattr(incident_builder, "HELPER_PROCESS_FROM", 0)
+    monkeypatch.setattr(incident_builder, "HELPER_MODULE", "gridwatch_no_such_helper")  # fails at once
     store = new_store(tmp_path / "failing.db")
     with pytest.raises(DemoDataError, match="incident table"):
         write_demo_data(store, days=1, until=UNTIL)

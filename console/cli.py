@@ -12,6 +12,7 @@ from pathlib import Path
 
 from console import __version__
 from console.cli_cameras import add_cameras_parser, run_cameras
+from console.cli_map import COMMANDS as MAP_COMMANDS, add_map_parsers, run_map
 
 EXIT_USAGE = 2
 EXIT_FAILURE = 1
@@ -63,6 +64,7 @@ def build_parser() -> OneLineParser:
     demo.add_argument("--seed", type=int, default=1)
     demo.add_argument("--replace", action="store_true", help="replace incidents already in the database")
     add_cameras_parser(sub)
+    add_map_parsers(sub)
     return parser
 
 
@@ -79,6 +81,8 @@ def main(argv: list[str] | None = None) -> int:
             return run_demo_data(args)
         if args.command == "cameras":
             return run_cameras(args, default_database_url, _fail)
+        if args.command in MAP_COMMANDS:
+            return run_map(args, default_database_url, _fail)
         from console.gui.app import run_console
         return run_console(args)
     except KeyboardInterrupt:

@@ -13,6 +13,7 @@ from datetime import datetime, timezone
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 
 from console.core.levels import DEFAULT_RULES, HandlingTier
+from console.core.patrol import WorkerState
 from console.core.workflow import Action, RejectReason, Source, Status
 from video.capture import CaptureState
 
@@ -67,6 +68,12 @@ _CAPTURE_STATE = {
     CaptureState.STOPPED: QT_TRANSLATE_NOOP("CameraState", "stopped"),
 }
 
+_WORKER_STATE = {
+    WorkerState.PATROLLING: QT_TRANSLATE_NOOP("WorkerState", "patrolling"),
+    WorkerState.IDLE: QT_TRANSLATE_NOOP("WorkerState", "idle"),
+    WorkerState.HANDLING: QT_TRANSLATE_NOOP("WorkerState", "handling an incident"),
+    WorkerState.OFFLINE: QT_TRANSLATE_NOOP("WorkerState", "offline"),
+}
 _REJECT = {
     RejectReason.INVALID: QT_TRANSLATE_NOOP("RejectReason", "Invalid report"),
     RejectReason.DUPLICATE: QT_TRANSLATE_NOOP("RejectReason", "Duplicate"),
@@ -114,6 +121,10 @@ def level_name(level: int) -> str:
 def capture_state_name(state: CaptureState | str) -> str:
     """A camera's capture state, as the camera list shows it."""
     return _lookup(_CAPTURE_STATE, CaptureState, "CameraState", state)
+
+
+def worker_state_name(state: WorkerState | str) -> str:
+    return _lookup(_WORKER_STATE, WorkerState, "WorkerState", state)
 
 
 def reject_reason_name(reason: RejectReason | str) -> str:

@@ -48,11 +48,13 @@ from console.core.clock import from_epoch
 from console.core.deadlines import supervision_number
 from console.core.taxonomy import Taxonomy, default_taxonomy
 from console.demo import audit_trail, mix
+from console.demo.geometry import boundary_rows
 from console.demo.history import HistoryGenerator, IncidentBatch
 from console.demo.incident_builder import IncidentTableBuilder, IncidentTableError
 from console.demo.incident_table import compiled_ddl
 from console.demo.photos import PHOTOGRAPHED_SUBITEMS, incident_photo
 from console.demo.places import DemoWorld, build_world
+from console.storage.boundaries import INSERT_BOUNDARY_SQL
 from console.storage.db import Store
 from console.storage.dispatch import NUMBER_DIGITS_KEY
 from console.storage.models import AuditEntry
@@ -62,7 +64,7 @@ log = logging.getLogger(__name__)
 
 META_PREFIX = "demo."
 #: Tables the demo fills; a store with rows in any of them is not empty.
-_PLACE_TABLES = ("towns", "villages", "grids", "workers", "departments")
+_PLACE_TABLES = ("towns", "villages", "grids", "workers", "departments", "boundaries")
 _PHOTOS = 12
 _LOAD_CACHE_KIB = 256 * 1024
 _TUNED_PRAGMAS = ("synchronous", "foreign_keys", "cache_size", "temp_store", "secure_delete")
@@ -286,7 +288,9 @@ class _BulkLoader:
         orders = self._insert_supervision_orders(supervisions, history.number_digits)
         state.set_progress(0.81, "Indexing the audit trail")
         self._create_audit_indexes()
+        # Done here, where a large history would otherwise wait for the helper process.
         photos = self._insert_photos(world.seed)
+        db.executemany(INSERT_BOUNDARY_SQL, [row.values() for row in boundary_rows(world)])
         state.set_progress(0.85, "Indexing the incidents")
         incident_table.wait_indexed(state)
         state.set_progress(0.93, "Copying the incidents")
@@ -328,7 +332,7 @@ class _BulkLoader:
         for name, _sql in triggers:  # the append-only guard; restored below, in the same transaction
             self.db.execute(f'DROP TRIGGER "{name}"')
         for table in ("incident_departments", "attachments", "supervision_orders", "audit_entries",
-                      "incidents"):
+                      "incidents", "boundaries", "positions", "devices"):
             self.db.execute(f"DELETE FROM {table}")
         self.db.execute("DELETE FROM cameras WHERE url LIKE 'demo:%'")
         self.db.execute("UPDATE cameras SET grid_id = NULL")

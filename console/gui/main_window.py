@@ -15,6 +15,8 @@ from PySide6.QtWidgets import (QApplication, QDockWidget, QLabel, QMainWindow, Q
 from console import __version__
 from console.gui.context import ConsoleContext
 from console.gui.duties import BackgroundDuties
+from console.gui.map_room import MapRoom
+from console.gui.position_intake import PositionIntake
 from console.gui.settings import ConsoleSettings
 from console.gui.theme import THEMES, apply_theme
 from console.gui.video_room import VideoRoom
@@ -48,6 +50,8 @@ class MainWindow(QMainWindow):
         self.detail = IncidentDetailPane(context.tasks, context.service, context.lang, self)
         self.duties = BackgroundDuties(context, simulation_speed, parent=self)
         self.video = VideoRoom(context, settings, self)
+        self.map = MapRoom(context, self)
+        self.intake = PositionIntake(context, simulation_speed, self) if context.is_demo else None
 
         central = QWidget(self)
         layout = QVBoxLayout(central)
@@ -63,13 +67,20 @@ class MainWindow(QMainWindow):
                                         Qt.DockWidgetArea.LeftDockWidgetArea)
         self.cameras_dock = self._add_dock(self.video.camera_list, "cameras", self.tr("Cameras"),
                                            Qt.DockWidgetArea.RightDockWidgetArea)
+        self.map_dock = self._add_dock(self.map.panel, "map", self.tr("Map"), Qt.DockWidgetArea.LeftDockWidgetArea)
         self.tabifyDockWidget(self.detail_dock, self.cameras_dock)
+        self.tabifyDockWidget(self.wall_dock, self.map_dock)
         self.detail_dock.raise_()
+        self.wall_dock.raise_()
         self.resizeDocks([self.wall_dock, self.detail_dock], [660, 360], Qt.Orientation.Horizontal)
         self._build_menus()
         self._build_status_bar()
 
         self.queue_view.current_changed.connect(self.detail.show_row)
+        self.queue_view.current_changed.connect(lambda row: row is not None and self.map.show_incident(row.id))
+        self.map.panel.incident_selected.connect(self.queue_view.select_incident)
+        self.map.incident_assigned.connect(lambda incident_id: (self._refresh(), self.detail.reload(incident_id)))
+        self.map.message.connect(lambda message: self.statusBar().showMessage(message, 10_000))
         self.actions.incident_changed.connect(self.detail.reload)
         self.actions.incident_changed.connect(lambda _id: self.alarm_bar.refresh())
         self.actions.action_failed.connect(
@@ -95,6 +106,12 @@ class MainWindow(QMainWindow):
         if remember_layout:
             self.settings.restore_window(self, SETTINGS_KEY)
         self.video.start(restore=remember_layout)
+        self.map.start()
+        if self.intake is not None:
+            self.intake.failed.connect(
+                lambda message: self.statusBar().showMessage(self.tr("Position intake: %1").replace("%1", message),
+                                                             30_000))
+            self.intake.start()
         self._refresh_timer.start()
         self._clock_timer.start()
         self._show_clock()
@@ -141,6 +158,7 @@ class MainWindow(QMainWindow):
 
         view_menu = bar.addMenu(self.tr("&View"))
         view_menu.addAction(self.wall_dock.toggleViewAction())
+        view_menu.addAction(self.map_dock.toggleViewAction())
         view_menu.addAction(self.cameras_dock.toggleViewAction())
         view_menu.addAction(self.detail_dock.toggleViewAction())
         view_menu.addAction(toolbar.toggleViewAction())
@@ -240,6 +258,9 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.duties.stop()
+        self.map.stop()
+        if self.intake is not None:
+            self.intake.stop()
         self._refresh_timer.stop()
         self._clock_timer.stop()
         if self.remember_layout:

@@ -12,10 +12,10 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import (Boolean, Column, Float, ForeignKey, Index, Integer, LargeBinary, SmallInteger,
-                        String, Table, Text, event)
+                        String, Table, Text, UniqueConstraint, event)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-from console.storage.types import EpochSeconds
+from console.storage.types import CENTI, MICRO_DEGREES, EpochSeconds, FixedPoint
 
 
 class Base(DeclarativeBase):
@@ -253,3 +253,81 @@ def _refuse_audit_update(mapper, connection, target):
 @event.listens_for(AuditEntry, "before_delete")
 def _refuse_audit_delete(mapper, connection, target):
     raise AuditTrailIsAppendOnly("audit entries cannot be deleted")
+
+
+# -- worker tracking (issue 4) ------------------------------------------------------------------------
+
+class Device(Base):
+    """A phone that reports a worker's position: Traccar Client (OsmAnd protocol) or OwnTracks.
+
+    ``unique_id`` is what the phone sends (OsmAnd ``id``, OwnTracks ``user/device``).
+    ``last_seen_at`` is when the server last heard from it, ``last_fix_at`` the newest fix
+    time it reported and ``last_position_id`` that fix's row (no foreign key: retention may
+    delete it).  ``offline_since`` is set by the intake service when the phone fell silent.
+    """
+
+    __tablename__ = "devices"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    unique_id: Mapped[str] = mapped_column(String(64), unique=True)
+    worker_id: Mapped[int] = mapped_column(ForeignKey("workers.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(12), default="osmand")  # osmand | owntracks
+    created_at: Mapped[datetime] = mapped_column(EpochSeconds)
+    last_seen_at: Mapped[datetime | None] = mapped_column(EpochSeconds)
+    last_fix_at: Mapped[datetime | None] = mapped_column(EpochSeconds)
+    last_position_id: Mapped[int | None] = mapped_column(Integer)
+    offline_since: Mapped[datetime | None] = mapped_column(EpochSeconds)
+
+    worker: Mapped[Worker] = relationship()
+
+
+class Position(Base):
+    """One reported fix, kept compact: a row per worker every few seconds adds up.
+
+    ``t`` is the fix time in epoch seconds; ``lon``/``lat`` WGS-84 in millionths of a degree
+    (stored as integer millionths); ``speed`` in metres per second whatever the protocol sent
+    (stored as integer cm/s);
+    ``bearing`` degrees, ``altitude`` and ``accuracy`` metres, ``battery`` percent.  The
+    worker is copied from the device at reception, so a track is one index range.
+    """
+
+    __tablename__ = "positions"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    device_id: Mapped[int] = mapped_column(ForeignKey("devices.id", ondelete="CASCADE"))
+    worker_id: Mapped[int] = mapped_column(Integer)
+    t: Mapped[int] = mapped_column(Integer)
+    lon: Mapped[float] = mapped_column(FixedPoint(MICRO_DEGREES))
+    lat: Mapped[float] = mapped_column(FixedPoint(MICRO_DEGREES))
+    speed: Mapped[float | None] = mapped_column(FixedPoint(CENTI))
+    bearing: Mapped[float | None] = mapped_column(Float)
+    altitude: Mapped[float | None] = mapped_column(Float)
+    accuracy: Mapped[float | None] = mapped_column(Float)
+    battery: Mapped[int | None] = mapped_column(SmallInteger)
+    charging: Mapped[bool | None] = mapped_column(Boolean)
+    valid: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    __table_args__ = (Index("ix_positions_worker_t", "worker_id", "t"),)
+
+
+class Boundary(Base):
+    """The outline of a town, village or grid, as GeoJSON geometry text.
+
+    Why text and not a binary or spatial type: it needs no SpatiaLite or PostGIS (SQLite and
+    PostgreSQL alike), it is what ``gridwatch import-geojson`` reads and what a map draws, and
+    at these sizes (a town: ~110 outlines, ~40 kB; a city: ~11,000, a few MB, read once) a
+    binary form would save little.  Coordinates are rounded to 1e-6 degrees on the way in.
+    The bounding box columns let a viewport or a point pick candidates with an index-free
+    range filter before the exact polygon test.  ``code`` is the town's, village's or grid's code.
+    """
+
+    __tablename__ = "boundaries"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    level: Mapped[str] = mapped_column(String(8))  # town | village | grid
+    code: Mapped[str] = mapped_column(String(20))
+    name: Mapped[str] = mapped_column(String(64), default="")
+    geometry: Mapped[str] = mapped_column(Text)
+    min_lon: Mapped[float] = mapped_column(Float)
+    min_lat: Mapped[float] = mapped_column(Float)
+    max_lon: Mapped[float] = mapped_column(Float)
+    max_lat: Mapped[float] = mapped_column(Float)
+
+    __table_args__ = (UniqueConstraint("level", "code", name="uq_boundaries_level_code"),)

@@ -110,3 +110,28 @@ def test_layout_is_restored_on_the_next_start(console, qtbot):
     again = open_window()
     assert again.size().height() == 500
     assert again.detail_dock.isHidden()
+
+
+def test_the_map_follows_the_queue_and_dispatches_through_the_workflow(console, qtbot):
+    open_window, store, _clock, _settings = console
+    window = open_window()
+    panel = window.map.panel
+    qtbot.waitUntil(lambda: panel.live is not None and panel.places is not None, timeout=10_000)
+    with store.sessions() as session:
+        incident = session.scalars(select(Incident).where(Incident.status == "reported")
+                                   .order_by(Incident.id.desc())).first()
+    qtbot.waitUntil(lambda: window.queue_view.select_incident(incident.id), timeout=10_000)
+    qtbot.waitUntil(lambda: panel.selected_incident == incident.id, timeout=5_000)  # the queue moved the map
+    x, y = panel.places.projection.to_xy(incident.lon, incident.lat)
+    (x0, x1), (y0, y1) = panel.canvas.view.viewRange()
+    assert (x0 + x1) / 2 == pytest.approx(x, abs=2) and (y0 + y1) / 2 == pytest.approx(y, abs=2)
+
+    worker_id = next(w for w in panel.places.workers.ids.tolist())
+    with qtbot.waitSignal(window.map.incident_assigned, timeout=10_000):
+        panel.assign_requested.emit(incident.id, worker_id)  # as the dispatch card does
+    with store.sessions() as session:
+        assigned = session.get(Incident, incident.id)
+        actions = session.scalars(select(AuditEntry.action).where(AuditEntry.incident_id == incident.id)
+                                  .order_by(AuditEntry.id)).all()
+    assert assigned.status == "dispatched" and assigned.assignee_worker_id == worker_id
+    assert actions[-2:] == ["accept", "assign"]  # one action on the map, both steps on the record

@@ -1,0 +1,222 @@
+"""``gridwatch serve``, ``devices``, ``track export`` and ``import-geojson``: the worker map's command line.
+
+Like the rest of the command line, a refusal is one line on stderr and a non-zero
+exit, never a traceback.  Times (``--from``/``--to``) are ISO-8601 (``2026-11-29T08:00``,
+``2026-11-29 08:00`` or a date), in this computer's time zone unless they name one,
+or Unix seconds.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import signal
+import sys
+import threading
+from collections.abc import Callable
+from datetime import datetime, timezone
+from pathlib import Path
+
+Fail = Callable[..., int]
+COMMANDS = ("serve", "devices", "track", "import-geojson")
+
+
+def add_map_parsers(commands) -> None:
+    """Register the map's commands on the top-level subparsers ``commands``."""
+    serve = commands.add_parser("serve", help="run the position intake (OsmAnd/Traccar Client and OwnTracks)")
+    _db_option(serve)
+    serve.add_argument("--bind", default="127.0.0.1", metavar="ADDR",
+                       help="address to listen on (default 127.0.0.1; others need --allow-remote)")
+    serve.add_argument("--osmand-port", type=_port, default=5055, metavar="PORT",
+                       help="OsmAnd protocol port for Traccar Client (default 5055)")
+    serve.add_argument("--http-port", type=_port, default=8080, metavar="PORT",
+                       help="HTTP port with OwnTracks at /owntracks (default 8080)")
+    serve.add_argument("--allow-remote", action="store_true",
+                       help="allow listening on an address other phones can reach (no authentication!)")
+    serve.add_argument("--offline-after", type=_minutes, default=10.0, metavar="MIN",
+                       help="flag a phone offline after this many silent minutes (default 10)")
+    serve.set_defaults(map_action=_serve)
+
+    devices = commands.add_parser("devices", help="list or register the phones that report workers' positions")
+    _db_option(devices)
+    actions = devices.add_subparsers(title="device commands", parser_class=type(devices), required=True)
+    listing = actions.add_parser("list", help="one tab-separated line per phone: device id, worker name, grid")
+    listing.set_defaults(map_action=_devices_list)
+    add = actions.add_parser("add", help="register a worker's phone")
+    add.add_argument("worker", metavar="WORKER", help="the worker's code or name")
+    add.add_argument("device_id", metavar="DEVICE_ID",
+                     help="what the phone sends: Traccar Client's device identifier, or OwnTracks' USER/DEVICE")
+    add.add_argument("--kind", choices=["osmand", "owntracks"], default=None,
+                     help="the app (default: owntracks for USER/DEVICE ids, else osmand)")
+    add.set_defaults(map_action=_devices_add)
+    remove = actions.add_parser("remove", help="unregister a phone (its stored positions go with it)")
+    remove.add_argument("device_id", metavar="DEVICE_ID")
+    remove.set_defaults(map_action=_devices_remove)
+    for parser in (listing, add, remove):
+        _db_option(parser)
+
+    track = commands.add_parser("track", help="export a phone's track")
+    _db_option(track)
+    track_actions = track.add_subparsers(title="track commands", parser_class=type(track), required=True)
+    export = track_actions.add_parser("export", help="write a phone's positions in a period as GPX 1.1")
+    export.add_argument("--device", required=True, metavar="ID", help="the phone's device id")
+    export.add_argument("--from", dest="start", required=True, type=_time, metavar="T", help="start time")
+    export.add_argument("--to", dest="end", required=True, type=_time, metavar="T", help="end time")
+    export.add_argument("--out", required=True, type=Path, metavar="FILE.gpx", help="where to write (- for stdout)")
+    _db_option(export)
+    export.set_defaults(map_action=_track_export)
+
+    geojson = commands.add_parser("import-geojson", help="import town, village and grid outlines from GeoJSON")
+    geojson.add_argument("file", metavar="FILE", help="a FeatureCollection; properties level, code, name")
+    _db_option(geojson)
+    geojson.set_defaults(map_action=_import_geojson)
+
+
+def run_map(args, fallback_db: Callable[[], str], fail: Fail) -> int:
+    """Run one of :data:`COMMANDS`; ``fallback_db`` gives the database when no ``--db`` was given."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from console.storage.boundaries import BoundaryError
+    from console.storage.db import StoreError, open_store
+    from console.storage.positions import DeviceError
+
+    url = getattr(args, "map_db", None) or args.db or fallback_db()
+    try:
+        store = open_store(url)
+    except StoreError as exc:
+        return fail(str(exc))
+    try:
+        return args.map_action(store, args, fail)
+    except (DeviceError, BoundaryError) as exc:
+        return fail(str(exc))
+    except SQLAlchemyError as exc:
+        return fail(f"database error: {_first_line(exc)}")
+    finally:
+        store.dispose()
+
+
+# -- actions -----------------------------------------------------------------------------------------
+
+def _serve(store, args, fail: Fail) -> int:
+    from console.service import ServiceError, start_service
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s", stream=sys.stderr)
+    try:
+        handle = start_service(store, bind=args.bind, osmand_port=args.osmand_port, http_port=args.http_port,
+                               allow_remote=args.allow_remote, offline_after_s=args.offline_after * 60)
+    except ServiceError as exc:
+        return fail(str(exc))
+    print(f"OsmAnd (Traccar Client): {handle.osmand_url}", flush=True)
+    print(f"OwnTracks (HTTP mode):   {handle.owntracks_url}", flush=True)
+    stop = threading.Event()
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    try:
+        while not stop.wait(0.5):
+            pass
+    except KeyboardInterrupt:
+        pass
+    finally:
+        handle.stop()
+    print(f"stopped: {handle.stats.stored} positions stored", flush=True)
+    return 0
+
+
+def _devices_list(store, args, fail: Fail) -> int:
+    from console.storage.positions import PositionStore
+
+    for device in PositionStore(store).devices():
+        print("\t".join((device.unique_id, device.worker_name, device.grid_name)))
+    return 0
+
+
+def _devices_add(store, args, fail: Fail) -> int:
+    from console.storage.positions import PositionStore
+
+    kind = args.kind or ("owntracks" if "/" in args.device_id else "osmand")
+    device = PositionStore(store).add_device(args.worker, args.device_id, kind=kind)
+    print(f"registered {device.kind} device {device.unique_id!r} for {device.worker_name} ({device.grid_name})")
+    return 0
+
+
+def _devices_remove(store, args, fail: Fail) -> int:
+    from console.storage.positions import PositionStore
+
+    device = PositionStore(store).remove_device(args.device_id)
+    print(f"removed device {device.unique_id!r} of {device.worker_name}")
+    return 0
+
+
+def _track_export(store, args, fail: Fail) -> int:
+    from console.core.gpx import track_gpx
+    from console.storage.positions import PositionStore
+
+    if args.end < args.start:
+        return fail("--to is before --from")
+    positions = PositionStore(store)
+    device = positions.device(args.device)
+    points = positions.device_track(device.unique_id, args.start, args.end)
+    document = track_gpx(f"{device.worker_name} ({device.unique_id})", points)
+    if str(args.out) == "-":
+        sys.stdout.buffer.write(document)
+    else:
+        try:
+            args.out.write_bytes(document)
+        except OSError as exc:
+            return fail(f"cannot write {args.out}: {exc.strerror or exc}")
+        print(f"wrote {len(points)} track points to {args.out}")
+    return 0
+
+
+def _import_geojson(store, args, fail: Fail) -> int:
+    from console.storage.boundaries import BoundaryBook
+
+    result = BoundaryBook(store).import_geojson(Path(args.file))
+    print(result.describe())
+    if result.unknown_codes:
+        shown = ", ".join(result.unknown_codes[:5]) + (" ..." if len(result.unknown_codes) > 5 else "")
+        print(f"gridwatch: {len(result.unknown_codes)} outlines name no place in this database: {shown}",
+              file=sys.stderr)
+    return 0
+
+
+# -- argument types ----------------------------------------------------------------------------------
+
+def _db_option(parser: argparse.ArgumentParser) -> None:
+    # SUPPRESS: an absent --db on the subcommand leaves one given before it in place.
+    parser.add_argument("--db", metavar="URL", dest="map_db", default=argparse.SUPPRESS,
+                        help="SQLAlchemy URL or SQLite path (default: the database in your data directory)")
+
+
+def _port(text: str) -> int:
+    if not text.isdigit() or not 0 <= int(text) <= 65535:
+        raise argparse.ArgumentTypeError(f"not a port number: {text!r}")
+    return int(text)
+
+
+def _minutes(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of minutes: {text!r}") from None
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"must be positive: {text}")
+    return value
+
+
+def _time(text: str) -> datetime:
+    """ISO-8601 (local time unless it names a zone) or Unix seconds, as an aware datetime."""
+    value = text.strip()
+    if value.isdigit():
+        return datetime.fromtimestamp(int(value), timezone.utc)
+    try:
+        when = datetime.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a time: {text!r} (use e.g. 2026-11-29T08:00 or Unix seconds)") \
+            from None
+    return when if when.tzinfo is not None else when.astimezone()  # naive: this computer's time zone
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(getattr(exc, "orig", None) or exc)
+    return next((line.strip() for line in text.splitlines() if line.strip()), type(exc).__name__)

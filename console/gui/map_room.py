@@ -1,0 +1,109 @@
+"""The console's map side, wired once: reads for the map on the I/O pool, dispatch from the map on the writer."""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtCore import QObject, QTimer, Signal
+
+from console.core.workflow import Status
+from console.gui.context import ConsoleContext
+from console.storage.dispatch import DispatchService
+from console.storage.map_data import LiveMapReader, MapPlaces, load_map_places
+from console.storage.worker_card import load_worker_card
+from widgets.map_panel import MapPanel
+
+log = logging.getLogger(__name__)
+
+#: How often the workers and incidents on the map are re-read.
+LIVE_REFRESH_MS = 1_000
+
+
+class MapRoom(QObject):
+    """Owns the :class:`MapPanel` and feeds it: places once, live positions every second, cards on demand.
+
+    Reads never overlap (a slow store skips a refresh rather than queue them up).
+    Signals (GUI thread): ``incident_assigned(int)`` after a dispatch from the map
+    went through; ``message(str)`` for the status bar.
+    """
+
+    incident_assigned = Signal(int)
+    message = Signal(str)
+
+    def __init__(self, context: ConsoleContext, parent: QObject | None = None):
+        super().__init__(parent)
+        self.context = context
+        self.panel = MapPanel()
+        self.places: MapPlaces | None = None
+        self.reader: LiveMapReader | None = None
+        self._reading = False
+        self._timer = QTimer(self, interval=LIVE_REFRESH_MS)
+        self._timer.timeout.connect(self.refresh)
+        self.panel.worker_card_requested.connect(self._load_card)
+        self.panel.assign_requested.connect(self._assign)
+
+    def start(self) -> None:
+        self.context.tasks.read(load_map_places, self.context.store, on_done=self._places_loaded,
+                                on_error=lambda exc: self._failed(self.tr("The map could not be loaded"), exc))
+
+    def stop(self) -> None:
+        self._timer.stop()
+
+    def refresh(self) -> None:
+        """Re-read the live part now (skipped while the previous read is still running)."""
+        if self.reader is None or self._reading:
+            return
+        self._reading = True
+        self.context.tasks.read(self.reader.read, on_done=self._live_read, on_error=self._live_failed)
+
+    def show_incident(self, incident_id: int) -> None:
+        """The queue selected an incident: centre the map on it if it is open and placed."""
+        if self.panel.selected_incident != incident_id:
+            self.panel.select_incident(incident_id)
+
+    # -- results ----------------------------------------------------------------------------------
+    def _places_loaded(self, places: MapPlaces) -> None:
+        self.places = places
+        self.reader = LiveMapReader(self.context.store, places.projection, self.context.clock)
+        self.panel.set_places(places)
+        self.refresh()
+        self._timer.start()
+
+    def _live_read(self, live) -> None:
+        self._reading = False
+        self.panel.set_live(live)
+
+    def _live_failed(self, exc: BaseException) -> None:
+        self._reading = False
+        self._failed(self.tr("The map could not read positions"), exc)
+
+    def _load_card(self, worker_id: int, start, end) -> None:
+        if self.places is None:
+            return
+        self.context.tasks.read(load_worker_card, self.context.store, worker_id, start, end,
+                                self.places.projection, on_done=self.panel.show_worker_card,
+                                on_error=lambda exc: self._failed(self.tr("The worker's card could not be read"),
+                                                                  exc))
+
+    def _assign(self, incident_id: int, worker_id: int) -> None:
+        service, operator = self.context.service, self.context.operator
+
+        def done(_result) -> None:
+            self.message.emit(self.tr("Incident #%1 assigned from the map").replace("%1", str(incident_id)))
+            self.incident_assigned.emit(incident_id)
+            self.refresh()
+        self.context.tasks.write(accept_and_assign, service, operator, incident_id, worker_id, on_done=done,
+                                 on_error=lambda exc: self._failed(self.tr("The assignment was refused"), exc))
+
+    def _failed(self, what: str, exc: BaseException) -> None:
+        log.warning("%s: %s", what, exc)
+        self.message.emit(f"{what}: {exc}")
+
+
+def accept_and_assign(service: DispatchService, operator: str, incident_id: int, worker_id: int) -> None:
+    """Dispatch to a worker in one action: a report not yet accepted is accepted first (both steps
+    go through the workflow and the audit trail as from the queue).  Runs on the database writer."""
+    incident = service.get(incident_id)
+    if incident.status == Status.REPORTED.value:
+        service.accept(incident_id, operator, expected_version=incident.version)
+    service.assign(incident_id, operator, worker_id=worker_id)

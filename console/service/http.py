@@ -1,0 +1,283 @@
+"""A minimal HTTP/1.1 server on asyncio: just what phones reporting positions need.
+
+Why not :mod:`http.server`: it spends a thread (or a process) per connection and
+parses each request through :mod:`email`, ~10x the CPU this needs; 26,059 phones
+each posting every 5 s is 5,200 requests a second on a 2-core machine.  This is an
+:class:`asyncio.Protocol` per connection: persistent connections (HTTP/1.1
+keep-alive, HTTP/1.0 only with ``Connection: keep-alive``), ``Content-Length`` and
+``chunked`` bodies, pipelined requests answered in order, limits on header and body
+size, and idle connections closed after :data:`IDLE_TIMEOUT_S`.
+
+A handler is ``handler(request, respond)``: it may call ``respond(status, body,
+content_type)`` at once or later, from the event loop's thread (the intake answers
+after the database committed).  While a request waits for its answer the
+connection parses nothing more (and stops reading when a pipelining client has sent
+more than a request's worth), so answers cannot overtake each other.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+log = logging.getLogger(__name__)
+
+MAX_HEADER_BYTES = 16 * 1024
+MAX_BODY_BYTES = 256 * 1024
+IDLE_TIMEOUT_S = 120.0
+REASONS = {200: "OK", 400: "Bad Request", 404: "Not Found", 405: "Method Not Allowed", 408: "Request Timeout",
+           411: "Length Required", 413: "Payload Too Large", 431: "Request Header Fields Too Large",
+           500: "Internal Server Error", 501: "Not Implemented", 503: "Service Unavailable"}
+
+
+@dataclass
+class Request:
+    """One parsed request; header names are lower-case, ``query`` is the raw query string."""
+
+    method: str
+    path: str
+    query: str
+    version: str
+    headers: dict[str, str] = field(default_factory=dict)
+    body: bytes = b""
+    peer: str = ""
+
+    @property
+    def content_type(self) -> str:
+        return self.headers.get("content-type", "").lower()
+
+    @property
+    def keep_alive(self) -> bool:
+        connection = self.headers.get("connection", "").lower()
+        if self.version == "HTTP/1.0":
+            return "keep-alive" in connection
+        return "close" not in connection
+
+
+Respond = Callable[..., None]
+Handler = Callable[[Request, Respond], None]
+
+
+class _BadRequest(Exception):
+    def __init__(self, status: int, reason: str):
+        super().__init__(reason)
+        self.status = status
+        self.reason = reason
+
+
+class HttpConnection(asyncio.Protocol):
+    """One client connection: parse, hand each request to the handler, write answers in order."""
+
+    def __init__(self, handler: Handler, connections: set):
+        self.handler = handler
+        self.connections = connections
+        self.transport: asyncio.Transport | None = None
+        self.buffer = bytearray()
+        self.busy = False
+        self.paused = False
+        self.processing = False
+        self.peer = ""
+        self.last_active = time.monotonic()
+
+    def connection_made(self, transport) -> None:
+        self.transport = transport
+        peer = transport.get_extra_info("peername")
+        self.peer = peer[0] if isinstance(peer, tuple) else str(peer or "")
+        self.connections.add(self)
+
+    def connection_lost(self, exc) -> None:
+        self.connections.discard(self)
+        self.buffer.clear()
+
+    def data_received(self, data: bytes) -> None:
+        self.last_active = time.monotonic()
+        self.buffer += data
+        if not self.busy:
+            self._process()
+        elif len(self.buffer) > MAX_HEADER_BYTES + MAX_BODY_BYTES and not self.paused:
+            # A client pipelining faster than its answers come: stop reading until it catches up.
+            # (Pausing on every request would cost two epoll calls per request.)
+            self.paused = True
+            self.transport.pause_reading()
+
+    def idle_for(self, now: float) -> float:
+        return 0.0 if self.busy else now - self.last_active
+
+    def close(self) -> None:
+        if self.transport is not None and not self.transport.is_closing():
+            self.transport.close()
+
+    def _process(self) -> None:
+        if self.processing:
+            return
+        self.processing = True
+        try:
+            while not self.busy and self.transport is not None and not self.transport.is_closing():
+                try:
+                    request = self._parse()
+                except _BadRequest as exc:
+                    self._write(exc.status, (exc.reason + "\n").encode(), "text/plain; charset=utf-8", False)
+                    return
+                if request is None:
+                    return
+                self.busy = True
+                try:
+                    self.handler(request, _Responder(self, request.keep_alive))
+                except Exception:  # a handler bug must not leave the phone hanging
+                    log.exception("request handler failed")
+                    if self.busy:
+                        self.answer(500, b"internal error\n", "text/plain; charset=utf-8", False)
+        finally:
+            self.processing = False
+
+    def answer(self, status: int, body: bytes, content_type: str, keep_alive: bool) -> None:
+        """Write the answer to the request in hand, then go on with the next one."""
+        if not self.busy:
+            return
+        self.busy = False
+        self.last_active = time.monotonic()
+        if self.transport is None or self.transport.is_closing():
+            return
+        self._write(status, body, content_type, keep_alive)
+        if keep_alive:
+            if self.paused:
+                self.paused = False
+                self.transport.resume_reading()
+            if self.buffer:
+                self._process()
+
+    def _write(self, status: int, body: bytes, content_type: str, keep_alive: bool) -> None:
+        head = (f"HTTP/1.1 {status} {REASONS.get(status, 'Unknown')}\r\nContent-Length: {len(body)}\r\n"
+                f"Content-Type: {content_type}\r\n" + ("" if keep_alive else "Connection: close\r\n") + "\r\n")
+        self.transport.write(head.encode("latin-1") + body)
+        if not keep_alive:
+            self.transport.close()
+
+    def _parse(self) -> Request | None:
+        end = self.buffer.find(b"\r\n\r\n")
+        if end < 0:
+            if len(self.buffer) > MAX_HEADER_BYTES:
+                raise _BadRequest(431, "request header too large")
+            return None
+        if end > MAX_HEADER_BYTES:
+            raise _BadRequest(431, "request header too large")
+        lines = bytes(self.buffer[:end]).decode("latin-1").split("\r\n")
+        while lines and not lines[0]:  # tolerate blank lines between requests
+            lines.pop(0)
+        parts = lines[0].split(" ") if lines else []
+        if len(parts) != 3 or not parts[2].startswith("HTTP/1."):
+            raise _BadRequest(400, "malformed request line")
+        method, target, version = parts
+        headers: dict[str, str] = {}
+        for line in lines[1:]:
+            name, sep, value = line.partition(":")
+            if not sep or not name or name != name.strip():
+                raise _BadRequest(400, "malformed header line")
+            headers[name.lower()] = value.strip()
+        start = end + 4
+        encoding = headers.get("transfer-encoding", "").lower()
+        if encoding:
+            if encoding != "chunked":
+                raise _BadRequest(501, f"transfer encoding {encoding!r} not supported")
+            decoded = _dechunk(self.buffer, start)
+            if decoded is None:
+                return None
+            body, consumed = decoded
+        else:
+            length_text = headers.get("content-length", "0")
+            if not length_text.isdigit():
+                raise _BadRequest(400, "malformed Content-Length")
+            length = int(length_text)
+            if length > MAX_BODY_BYTES:
+                raise _BadRequest(413, f"body larger than {MAX_BODY_BYTES} bytes")
+            if len(self.buffer) < start + length:
+                return None
+            body, consumed = bytes(self.buffer[start:start + length]), start + length
+        del self.buffer[:consumed]
+        path, _, query = target.partition("?")
+        return Request(method, path, query, version, headers, body, self.peer)
+
+
+class _Responder:
+    """The ``respond`` callable handed to a handler for one request; answers once."""
+
+    __slots__ = ("connection", "keep_alive")
+
+    def __init__(self, connection: HttpConnection, keep_alive: bool):
+        self.connection = connection
+        self.keep_alive = keep_alive
+
+    def __call__(self, status: int, body: bytes | str = b"", content_type: str = "text/plain; charset=utf-8") -> None:
+        if isinstance(body, str):
+            body = body.encode("utf-8")
+        self.connection.answer(status, body, content_type, self.keep_alive and status != 500)
+
+
+def _dechunk(buffer: bytearray, start: int) -> tuple[bytes, int] | None:
+    """A complete chunked body from ``start`` and where it ends, or None while incomplete."""
+    body = bytearray()
+    position = start
+    while True:
+        line_end = buffer.find(b"\r\n", position)
+        if line_end < 0:
+            return None
+        size_text = bytes(buffer[position:line_end]).split(b";")[0].strip()
+        try:
+            size = int(size_text, 16)
+        except ValueError:
+            raise _BadRequest(400, "malformed chunk size") from None
+        position = line_end + 2
+        if size == 0:
+            trailer_end = buffer.find(b"\r\n", position)
+            while trailer_end > position:  # skip trailer fields
+                position = trailer_end + 2
+                trailer_end = buffer.find(b"\r\n", position)
+            if trailer_end < 0:
+                return None
+            return bytes(body), trailer_end + 2
+        if len(body) + size > MAX_BODY_BYTES:
+            raise _BadRequest(413, f"body larger than {MAX_BODY_BYTES} bytes")
+        if len(buffer) < position + size + 2:
+            return None
+        body += buffer[position:position + size]
+        position += size + 2
+
+
+class HttpServer:
+    """Listening sockets sharing one handler each, with an idle-connection sweeper; lives on one event loop."""
+
+    def __init__(self, loop: asyncio.AbstractEventLoop):
+        self.loop = loop
+        self.connections: set[HttpConnection] = set()
+        self.servers: list[asyncio.base_events.Server] = []
+        self._sweeper: asyncio.TimerHandle | None = None
+
+    async def listen(self, host: str, port: int, handler: Handler) -> int:
+        """Start listening; returns the port (the OS's choice for 0)."""
+        server = await self.loop.create_server(lambda: HttpConnection(handler, self.connections), host, port,
+                                               reuse_address=True, backlog=2048)
+        self.servers.append(server)
+        if self._sweeper is None:
+            self._sweeper = self.loop.call_later(IDLE_TIMEOUT_S / 4, self._sweep)
+        return server.sockets[0].getsockname()[1]
+
+    def _sweep(self) -> None:
+        now = time.monotonic()
+        for connection in list(self.connections):
+            if connection.idle_for(now) > IDLE_TIMEOUT_S:
+                connection.close()
+        self._sweeper = self.loop.call_later(IDLE_TIMEOUT_S / 4, self._sweep)
+
+    async def close(self) -> None:
+        """Stop listening and close every connection."""
+        if self._sweeper is not None:
+            self._sweeper.cancel()
+        for server in self.servers:
+            server.close()
+        for connection in list(self.connections):
+            connection.close()
+        for server in self.servers:
+            await server.wait_closed()

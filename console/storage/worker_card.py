@@ -1,0 +1,87 @@
+"""A worker as the map's card shows them: who, where, and their patrol over a period (no Qt)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+
+import numpy as np
+from sqlalchemy import select
+
+from console.core.clock import to_epoch
+from console.core.geo import LocalProjection, Region
+from console.core.patrol import TrackPolicy, TrackStats, track_statistics
+from console.core.workflow import OPEN_STATUSES
+from console.storage.db import Store
+from console.storage.models import Boundary, Grid, Incident, Village, Worker
+from console.storage.positions import PositionStore
+
+_OPEN = tuple(s.value for s in OPEN_STATUSES)
+
+
+@dataclass(frozen=True)
+class WorkerTrack:
+    """A worker's stored positions in a period: times (epoch s), lon/lat and metres on the map's plane."""
+
+    t: np.ndarray
+    lon: np.ndarray
+    lat: np.ndarray
+    x: np.ndarray
+    y: np.ndarray
+
+    def position_at(self, when: float) -> tuple[float, float] | None:
+        """Where the worker was at ``when`` (metres, interpolated between fixes); None outside the track."""
+        if not len(self.t) or when < self.t[0] or when > self.t[-1]:
+            return None
+        return float(np.interp(when, self.t, self.x)), float(np.interp(when, self.t, self.y))
+
+
+@dataclass(frozen=True)
+class WorkerCard:
+    """Everything the map's card says about one worker for a period (normally today)."""
+
+    worker_id: int
+    code: str
+    name: str
+    phone: str
+    grid_id: int
+    grid_name: str
+    village_name: str
+    start: datetime
+    end: datetime
+    stats: TrackStats
+    track: WorkerTrack
+    stops_xy: np.ndarray  # (n, 2) metres
+    in_hand: list[tuple[int, str, str]]  # (incident id, number, title) of open incidents dispatched to them
+
+
+def load_worker_card(store: Store, worker_id: int, start: datetime, end: datetime, projection: LocalProjection,
+                     positions: PositionStore | None = None, policy: TrackPolicy = TrackPolicy()) -> WorkerCard:
+    """The worker's card for ``start``..``end``: facts, patrol statistics (time outside their own grid
+    included when the grid has an outline) and the track in the map's metres."""
+    positions = positions or PositionStore(store)
+    with store.engine.connect() as conn:
+        row = conn.execute(select(Worker.code, Worker.name, Worker.phone, Worker.grid_id, Grid.name, Grid.code,
+                                  Village.name_zh)
+                           .join(Grid, Grid.id == Worker.grid_id).join(Village, Village.id == Grid.village_id)
+                           .where(Worker.id == worker_id)).one_or_none()
+        if row is None:
+            raise LookupError(f"no worker with id {worker_id}")
+        code, name, phone, grid_id, grid_name, grid_code, village_name = row
+        outline = conn.execute(select(Boundary.geometry).where(Boundary.level == "grid",
+                                                               Boundary.code == grid_code)).scalar()
+        in_hand = conn.execute(select(Incident.id, Incident.number, Incident.title)
+                               .where(Incident.assignee_worker_id == worker_id, Incident.status.in_(_OPEN))
+                               .order_by(Incident.created_at)).all()
+    points = positions.track(worker_id, to_epoch(start), to_epoch(end))
+    stats = track_statistics((p.fix() for p in points), policy,
+                             Region(json.loads(outline)) if outline else None)
+    t = np.array([p.t for p in points], dtype=float)
+    lon = np.array([p.lon for p in points], dtype=float)
+    lat = np.array([p.lat for p in points], dtype=float)
+    x, y = projection.to_xy(lon, lat)
+    stops = [projection.to_xy(stop.lon, stop.lat) for stop in stats.stops]
+    return WorkerCard(worker_id, code, name, phone, grid_id, grid_name, village_name, start, end, stats,
+                      WorkerTrack(t, lon, lat, np.asarray(x, dtype=float), np.asarray(y, dtype=float)),
+                      np.array(stops, dtype=float).reshape(-1, 2), [tuple(r) for r in in_hand])

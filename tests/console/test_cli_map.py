@@ -1,0 +1,135 @@
+"""``gridwatch serve``, ``devices``, ``track export`` and ``import-geojson``, run as a user runs them."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import urllib.request
+from xml.etree import ElementTree as ET
+
+import pytest
+
+from console.core.gpx import GPX_NAMESPACE
+from tests.console.test_cli import ROOT, free_port, gridwatch
+
+T0 = 1_795_939_200  # 2026-11-29T08:00:00Z
+
+
+@pytest.fixture
+def db(tmp_path) -> str:
+    from console.storage.db import open_store
+    from tests.storage.conftest import seed_places
+    path = str(tmp_path / "map.db")
+    store = open_store(path)
+    seed_places(store)
+    store.dispose()
+    return path
+
+
+def _one_line_failure(result, code=1):
+    assert result.returncode == code, result
+    assert result.stderr.count("\n") == 1, result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_devices_add_and_list(db):
+    added = gridwatch("devices", "add", "王小红", "356938035643809", "--db", db)
+    assert added.returncode == 0, added.stderr
+    assert "王小红" in added.stdout
+    assert gridwatch("devices", "--db", db, "add", "W1", "li/phone").returncode == 0
+    listed = gridwatch("--db", db, "devices", "list")
+    assert listed.stdout.splitlines() == ["356938035643809\t王小红\t第0网格", "li/phone\t李建国\t第1网格"]
+
+
+@pytest.mark.parametrize("args, message", [
+    (("devices", "add", "nobody", "123"), "no worker with code or name 'nobody'"),
+    (("track", "export", "--device", "nope", "--from", "2026-11-29T08:00Z", "--to", "2026-11-29T09:00Z",
+      "--out", "x.gpx"), "no device 'nope'"),
+    (("import-geojson", "missing.geojson"), "cannot read missing.geojson"),
+])
+def test_refusals_are_one_line(db, args, message):
+    result = gridwatch(*args, "--db", db)
+    _one_line_failure(result)
+    assert message in result.stderr
+
+
+@pytest.mark.parametrize("args", [
+    ("track", "export", "--device", "x", "--from", "yesterday", "--to", "2026-11-29", "--out", "x.gpx"),
+    ("serve", "--osmand-port", "70000"),
+    ("devices", "add"),
+])
+def test_bad_arguments_are_one_line_usage_errors(db, args):
+    _one_line_failure(gridwatch(*args, "--db", db), code=2)
+
+
+def test_track_export_writes_valid_gpx_with_one_trkpt_per_position(db, tmp_path):
+    from console.storage.db import open_store
+    from console.storage.positions import PositionRow, PositionStore
+    assert gridwatch("devices", "add", "W0", "phone-1", "--db", db).returncode == 0
+    store = open_store(db)
+    positions = PositionStore(store)
+    device = positions.device("phone-1")
+    positions.write_batch([PositionRow(device.id, device.worker_id, T0 + 5 * k, 120.3 + k * 1e-4, 30.1, altitude=9)
+                           for k in range(12)])
+    store.dispose()
+    out = tmp_path / "track.gpx"
+    result = gridwatch("track", "export", "--device", "phone-1", "--from", "2026-11-29T08:00:10+00:00",
+                       "--to", str(T0 + 40), "--out", str(out), "--db", db)
+    assert result.returncode == 0, result.stderr
+    assert "wrote 7 track points" in result.stdout
+    root = ET.parse(out).getroot()
+    ns = {"g": GPX_NAMESPACE}
+    assert root.tag == f"{{{GPX_NAMESPACE}}}gpx" and root.get("version") == "1.1"
+    points = root.findall("g:trk/g:trkseg/g:trkpt", ns)
+    assert [p.find("g:time", ns).text for p in points][:2] == ["2026-11-29T08:00:10Z", "2026-11-29T08:00:15Z"]
+    assert [float(p.get("lon")) for p in points] == pytest.approx([120.3 + k * 1e-4 for k in range(2, 9)])
+    assert all(p.get("lat") == "30.100000" and p.find("g:ele", ns).text == "9" for p in points)
+
+
+def test_import_geojson(db, tmp_path):
+    square = [[120.30, 30.10], [120.31, 30.10], [120.31, 30.11], [120.30, 30.11], [120.30, 30.10]]
+    path = tmp_path / "grids.geojson"
+    path.write_text(json.dumps({"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {"level": "grid", "code": "G0", "name": "第0网格"},
+         "geometry": {"type": "Polygon", "coordinates": [square]}}]}))
+    result = gridwatch("import-geojson", str(path), "--db", db)
+    assert (result.returncode, result.stdout.strip()) == (0, "imported 1 grid")
+    square[2] = [120.5, 31.0]
+    path.write_text(json.dumps({"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {"level": "grid", "code": "G0"},
+         "geometry": {"type": "Polygon", "coordinates": [square[:-1]]}}]}))
+    bad = gridwatch("import-geojson", str(path), "--db", db)
+    _one_line_failure(bad)
+    assert "feature 1 (grid G0): ring is not closed" in bad.stderr
+
+
+def test_serve_takes_positions_until_interrupted(db):
+    assert gridwatch("devices", "add", "W0", "phone-1", "--db", db).returncode == 0
+    osmand, http = free_port(), free_port()
+    env = dict(os.environ, PYTHONUNBUFFERED="1")
+    process = subprocess.Popen([sys.executable, "-m", "console", "serve", "--db", db, "--osmand-port", str(osmand),
+                                "--http-port", str(http)], cwd=ROOT, env=env, stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True)
+    try:
+        first = process.stdout.readline()  # printed once both ports listen
+        assert first.strip() == f"OsmAnd (Traccar Client): http://127.0.0.1:{osmand}/", first
+        with urllib.request.urlopen(f"http://127.0.0.1:{osmand}/?id=phone-1&lat=30.1&lon=120.3", timeout=10) as r:
+            assert r.status == 200
+        process.send_signal(signal.SIGINT)
+        out, err = process.communicate(timeout=20)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.communicate()
+    assert process.returncode == 0, err
+    assert "stopped: 1 positions stored" in out
+    assert "Traceback" not in err
+
+
+def test_serve_refuses_a_remote_bind_without_permission(db):
+    result = gridwatch("serve", "--db", db, "--bind", "0.0.0.0", "--osmand-port", "0", "--http-port", "0")
+    _one_line_failure(result)
+    assert "--allow-remote" in result.stderr

@@ -1,0 +1,178 @@
+"""The worker-tracking map offscreen: layers switch, clicks select, the map centres on incidents, dispatch."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtGui import QColor
+
+from console.core.geo import LocalProjection
+from console.core.patrol import TrackStats
+from console.core.redlight import VillageCounts
+from console.storage.map_data import (LiveIncidents, LiveMap, LiveWorkers, MapPlaces, Outline, PlaceMarks,
+                                      WorkerDirectory)
+from console.storage.worker_card import WorkerCard, WorkerTrack
+from widgets.map_panel import MapPanel
+from widgets.map_style import WORKER_STATE_COLOURS
+from widgets.scale_bar import MAX_BAR_PX, round_length_m
+
+AT = datetime(2026, 11, 29, 2, 0, tzinfo=timezone.utc)
+PROJECTION = LocalProjection(120.58, 30.0)
+PATROLLING, IDLE, HANDLING, OFFLINE = range(4)
+
+
+def _square(x0, y0, size):
+    return np.array([(x0, y0), (x0 + size, y0), (x0 + size, y0 + size), (x0, y0 + size), (x0, y0)], dtype=float)
+
+
+def _places() -> MapPlaces:
+    villages = PlaceMarks(np.array([1, 2]), ["V1", "V2"], ["东村", "西村"], np.array([-1000.0, 1000.0]),
+                          np.array([0.0, 0.0]), np.array([1, 1]))
+    grids = PlaceMarks(np.array([1, 2]), ["G1", "G2"], ["东村第1网格", "西村第1网格"], np.array([-1000.0, 1000.0]),
+                       np.array([0.0, 0.0]), np.array([1, 2]))
+    outlines = {"town": [Outline("town", "T", "镇", (_square(-2000, -1000, 4000),))],
+                "village": [Outline("village", "V1", "东村", (_square(-2000, -1000, 2000),)),
+                            Outline("village", "V2", "西村", (_square(0, -1000, 2000),))],
+                "grid": [Outline("grid", "G1", "东村第1网格", (_square(-2000, -1000, 2000),)),
+                         Outline("grid", "G2", "西村第1网格", (_square(0, -1000, 2000),))]}
+    workers = WorkerDirectory(np.array([11, 12, 13, 14]), ["W11", "W12", "W13", "W14"], ["张三", "李四", "王五", "赵六"],
+                              ["138****0011", "138****0012", "138****0013", "138****0014"], np.array([1, 1, 2, 2]),
+                              np.array([True, True, True, True]))
+    cameras = PlaceMarks(np.array([5]), ["C5"], ["高点"], np.array([0.0]), np.array([800.0]), np.array([1]))
+    return MapPlaces(PROJECTION, outlines, villages, grids, cameras, workers, (-2000.0, -1000.0, 2000.0, 1000.0))
+
+
+def _live(red_village: int | None = None) -> LiveMap:
+    x = np.array([-1500.0, -600.0, 600.0, -1100.0])
+    y = np.array([300.0, -300.0, 200.0, 150.0])
+    lon, lat = PROJECTION.to_lonlat(x, y)
+    workers = LiveWorkers(np.array([11, 12, 13, 14]), x, y, np.array([PATROLLING, IDLE, HANDLING, OFFLINE], dtype=np.int8),
+                          np.full(4, 1.0), lon, lat)
+    ix, iy = np.array([-1000.0, 1500.0]), np.array([100.0, -500.0])
+    ilon, ilat = PROJECTION.to_lonlat(ix, iy)
+    incidents = LiveIncidents(np.array([101, 102]), ["20261129-0001", "20261129-0002"], ["屋顶违建", "道路破损"],
+                              ix, iy, ilon, ilat, ["reported", "dispatched"], np.array([2, 3], dtype=np.int8),
+                              np.array([False, True]))
+    counts = {1: VillageCounts(10, 9 if red_village == 1 else 2), 2: VillageCounts(10, 1)}
+    return LiveMap(AT, workers, incidents, counts)
+
+
+@pytest.fixture
+def panel(qtbot):
+    panel = MapPanel()
+    qtbot.addWidget(panel)
+    panel.resize(1000, 700)
+    panel.show()
+    qtbot.waitExposed(panel)
+    panel.set_places(_places())
+    panel.set_live(_live())
+    panel.canvas.show_everything()
+    qtbot.wait(50)
+    return panel
+
+
+def _click(qtbot, panel, x, y):
+    pixel = panel.canvas.pixel_of(x, y).toPoint()
+    qtbot.mouseClick(panel.canvas.viewport(), Qt.MouseButton.LeftButton, pos=pixel)
+
+
+def _colour_at(panel, x, y) -> QColor:
+    image = panel.canvas.grab().toImage()
+    return image.pixelColor(panel.canvas.pixel_of(x, y).toPoint())
+
+
+def test_switching_the_workers_layer_off_hides_their_markers(qtbot, panel):
+    patrolling = WORKER_STATE_COLOURS[PATROLLING][1]
+    assert _colour_at(panel, -1500, 300) == patrolling
+    panel.layer_actions["workers"].setChecked(False)
+    qtbot.wait(20)
+    assert _colour_at(panel, -1500, 300) != patrolling
+    panel.layer_actions["workers"].setChecked(True)
+    qtbot.wait(20)
+    assert _colour_at(panel, -1500, 300) == patrolling
+
+
+def test_clicking_a_worker_selects_them_and_asks_for_their_card(qtbot, panel):
+    with qtbot.waitSignal(panel.worker_card_requested) as card_request, qtbot.waitSignal(panel.worker_selected) as chosen:
+        _click(qtbot, panel, -600, -300)
+    assert chosen.args == [12]
+    worker_id, start, end = card_request.args
+    assert worker_id == 12 and end - start == timedelta(days=1)
+
+
+def test_an_incident_centres_the_map_and_offers_the_nearest_workers(qtbot, panel):
+    assert panel.select_incident(101)
+    (x0, x1), (y0, y1) = panel.canvas.view.viewRange()
+    assert (x0 + x1) / 2 == pytest.approx(-1000, abs=5) and (y0 + y1) / 2 == pytest.approx(100, abs=5)
+    card = panel.dispatch_card
+    assert panel.cards.currentWidget() is card
+    names = [card.candidates.topLevelItem(i).text(1) for i in range(card.candidates.topLevelItemCount())]
+    # 张三 is 539 m away, 李四 566 m, 王五 1.6 km; 赵六 is nearer than all of them but offline
+    assert names == ["张三", "李四", "王五"]
+    assert [card.candidates.topLevelItem(i).text(2) for i in range(3)] == ["539 m", "566 m", "1.6 km"]
+    with qtbot.waitSignal(panel.assign_requested) as assigned:
+        card.candidates.setFocus()
+        qtbot.keyClick(card.candidates, Qt.Key.Key_1)
+    assert assigned.args == [101, int(card.candidates.topLevelItem(0).data(0, Qt.ItemDataRole.UserRole))]
+
+
+def test_clicking_an_incident_selects_it(qtbot, panel):
+    with qtbot.waitSignal(panel.incident_selected) as chosen:
+        _click(qtbot, panel, 1500, -500)
+    assert chosen.args == [102]
+    assert panel.selected_incident == 102
+
+
+def test_clicking_inside_a_village_selects_the_village(qtbot, panel):
+    with qtbot.waitSignal(panel.village_selected) as chosen:
+        _click(qtbot, panel, 1200, 700)
+    assert chosen.args == [2]
+
+
+def test_a_red_light_village_is_shaded_red(qtbot, panel):
+    before = _colour_at(panel, -1800, -800)
+    panel.set_live(_live(red_village=1))
+    qtbot.wait(20)
+    after = _colour_at(panel, -1800, -800)
+    assert before.red() - before.green() < 20  # green to amber: few events unresolved
+    assert after.red() - after.green() > 60  # red
+
+
+def test_the_scale_bar_shows_a_round_length_at_every_zoom(qtbot, panel):
+    for width in (4000, 900, 120):
+        panel.canvas.centre_on(0, 0, width_m=width)
+        qtbot.wait(20)
+        bar = panel.canvas.scale_bar
+        assert bar.metres == round_length_m(bar.metres) and 0 < bar.pixels <= MAX_BAR_PX
+        assert bar.pixels * panel.canvas.view.viewPixelSize()[0] == pytest.approx(bar.metres, rel=1e-6)
+
+
+def test_finding_a_worker_by_name_opens_their_card(qtbot, panel):
+    panel.search.setText("王五")
+    with qtbot.waitSignal(panel.worker_card_requested) as request:
+        qtbot.keyClick(panel.search, Qt.Key.Key_Return)
+    assert request.args[0] == 13
+
+
+def test_replaying_a_track_moves_the_marker_along_it(qtbot, panel):
+    panel.select_worker(11)
+    t = np.array([0.0, 600.0, 1200.0]) + AT.timestamp()
+    x, y = np.array([-1500.0, -1200.0, -1200.0]), np.array([300.0, 300.0, 0.0])
+    lon, lat = PROJECTION.to_lonlat(x, y)
+    card = WorkerCard(11, "W11", "张三", "138****0011", 1, "东村第1网格", "东村", AT, AT + timedelta(days=1),
+                      TrackStats(distance_m=600.0, patrol_s=1200.0), WorkerTrack(t, lon, lat, x, y),
+                      np.empty((0, 2)), [(101, "20261129-0001", "屋顶违建")])
+    panel.show_worker_card(card)
+    view = panel.worker_card
+    assert panel.cards.currentWidget() is view and "600 m" in view.distance.text()
+    assert view.in_hand.item(0).data(Qt.ItemDataRole.UserRole) == 101
+    with qtbot.waitSignal(view.replay.position_changed) as moved:
+        view.replay.slider.setValue(int(t[0] + 300))
+    assert moved.args[1:] == pytest.approx([-1350.0, 300.0])
+    view.replay.speed.setCurrentIndex(view.replay.speed.count() - 1)
+    view.replay.play_button.setChecked(True)
+    qtbot.waitUntil(lambda: not view.replay.play_button.isChecked(), timeout=3_000)  # played to the end
+    assert view.replay.slider.value() == view.replay.slider.maximum()

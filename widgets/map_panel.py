@@ -1,0 +1,252 @@
+"""The worker-tracking map as a dock's content: layer switches, worker search, the map and its side cards.
+
+:class:`MapPanel` is a view: it draws what it is given (:meth:`set_places`,
+:meth:`set_live`, :meth:`show_worker_card`) and says what the operator picked
+or wants; :class:`console.gui.map_room.MapRoom` reads the store and acts.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from PySide6.QtCore import QCoreApplication, Qt, Signal
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import (QCompleter, QLabel, QLineEdit, QMenu, QSplitter, QStackedWidget, QToolBar, QToolButton,
+                               QVBoxLayout, QWidget)
+
+from console.core.nearest import nearest_workers
+from console.core.patrol import WorkerState
+from console.core.workflow import OPEN_STATUSES
+from console.storage.map_data import WORKER_STATES, LiveMap, MapPlaces
+from console.storage.worker_card import WorkerCard
+from widgets import labels
+from widgets.map_canvas import LAYERS, MapCanvas
+from widgets.map_cards import NEAREST_COUNT, DispatchCardView, WorkerCardView, local_day_span
+from widgets.map_style import WORKER_STATE_COLOURS
+
+_OFFLINE = WORKER_STATES.index(WorkerState.OFFLINE)
+#: How wide the view is after centring on a selected worker or incident (metres).
+FOCUS_WIDTH_M = 1_500
+
+
+def _layer_names() -> dict[str, str]:
+    tr = QCoreApplication.translate
+    return {"grids": tr("MapPanel", "Grids"), "villages": tr("MapPanel", "Villages (unresolved share)"),
+            "workers": tr("MapPanel", "Workers"), "tracks": tr("MapPanel", "Track"),
+            "incidents": tr("MapPanel", "Incidents"), "cameras": tr("MapPanel", "Cameras")}
+
+
+class MapPanel(QWidget):
+    """The map with its tool bar and side cards.
+
+    Signals (all on the GUI thread): ``worker_selected(int)``, ``incident_selected(int)``,
+    ``village_selected(int)``, ``camera_selected(int)`` when the operator picks one on the
+    map or in the search; ``worker_card_requested(int, object, object)`` (worker id, start,
+    end) when a worker's card needs its data for a period; ``assign_requested(int, int)``
+    (incident id, worker id) when the operator dispatches from the map.
+    """
+
+    worker_selected = Signal(int)
+    incident_selected = Signal(int)
+    village_selected = Signal(int)
+    camera_selected = Signal(int)
+    worker_card_requested = Signal(int, object, object)
+    assign_requested = Signal(int, int)
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("MapPanel")
+        self.places: MapPlaces | None = None
+        self.live: LiveMap | None = None
+        self.selected_worker: int | None = None
+        self.selected_incident: int | None = None
+        self.canvas = MapCanvas(self)
+        self.worker_card = WorkerCardView(self)
+        self.dispatch_card = DispatchCardView(self)
+        self.cards = QStackedWidget(self)
+        self.cards.addWidget(self.worker_card)
+        self.cards.addWidget(self.dispatch_card)
+        self.cards.setMinimumWidth(240)
+        self.cards.setMaximumWidth(360)
+        self.cards.hide()
+        self.toolbar = QToolBar(self)
+        self.layer_actions: dict[str, QAction] = {}
+        names = _layer_names()
+        for layer in LAYERS:
+            action = self.toolbar.addAction(names[layer])
+            action.setCheckable(True)
+            action.setChecked(True)
+            action.toggled.connect(lambda on, name=layer: self.canvas.set_layer_visible(name, on))
+            self.layer_actions[layer] = action
+        self._incident_menu = self._build_incident_filter()
+        incidents_button = self.toolbar.widgetForAction(self.layer_actions["incidents"])
+        if isinstance(incidents_button, QToolButton):
+            incidents_button.setMenu(self._incident_menu)
+            incidents_button.setPopupMode(QToolButton.ToolButtonPopupMode.MenuButtonPopup)
+        self.toolbar.addSeparator()
+        self.fit_action = self.toolbar.addAction(self.tr("Show all"))
+        self.fit_action.triggered.connect(self.canvas.show_everything)
+        self.search = QLineEdit(self)
+        self.search.setPlaceholderText(self.tr("Find a worker by name or grid…"))
+        self.search.setClearButtonEnabled(True)
+        self.search.setMaximumWidth(260)
+        self.toolbar.addWidget(self.search)
+        self._legend()
+        splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        splitter.addWidget(self.canvas)
+        splitter.addWidget(self.cards)
+        splitter.setStretchFactor(0, 1)
+        splitter.setSizes([700, 260])
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.toolbar)
+        layout.addWidget(splitter, 1)
+
+        self.canvas.worker_clicked.connect(self.select_worker)
+        self.canvas.incident_clicked.connect(self._incident_clicked)
+        self.canvas.camera_clicked.connect(self.camera_selected)
+        self.canvas.village_clicked.connect(self.village_selected)
+        self.search.returnPressed.connect(self._search)
+        self.worker_card.period_changed.connect(self.worker_card_requested)
+        self.worker_card.incident_activated.connect(self._incident_clicked)
+        self.worker_card.replay.position_changed.connect(lambda _t, x, y: self.canvas.highlight(x, y))
+        self.dispatch_card.assign_requested.connect(self.assign_requested)
+
+    # -- content ----------------------------------------------------------------------------------
+    def set_places(self, places: MapPlaces) -> None:
+        self.places = places
+        self.canvas.set_places(places)
+        grid_names = places.grid_names
+        words = sorted(set(places.workers.names) | set(grid_names.values()))
+        completer = QCompleter(words, self.search)
+        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        completer.setFilterMode(Qt.MatchFlag.MatchContains)
+        self.search.setCompleter(completer)
+
+    def set_live(self, live: LiveMap) -> None:
+        self.live = live
+        self.canvas.set_live(live)
+        if self.selected_incident is not None and self.cards.currentWidget() is self.dispatch_card:
+            self._fill_dispatch(self.selected_incident, refresh=True)
+
+    def show_worker_card(self, card: WorkerCard) -> None:
+        """The data for the selected worker's card arrived (ignored if another worker was picked since)."""
+        if card.worker_id != self.selected_worker:
+            return
+        self.worker_card.show_card(card, self._worker_state(card.worker_id))
+        self.canvas.set_track(card.track.x, card.track.y, card.stops_xy[:, 0], card.stops_xy[:, 1])
+        self.cards.setCurrentWidget(self.worker_card)
+        self.cards.show()
+
+    # -- selection --------------------------------------------------------------------------------
+    def select_worker(self, worker_id: int) -> None:
+        """Centre on the worker (if their position is known) and open their card for today."""
+        self.selected_worker, self.selected_incident = worker_id, None
+        position = self._worker_position(worker_id)
+        self.canvas.highlight(*(position or (None, None)))
+        if position is not None:
+            self.canvas.centre_on(*position, width_m=FOCUS_WIDTH_M)
+        if self.live is not None:
+            today = labels.local_time(self.live.at).date()
+            self.worker_card_requested.emit(worker_id, *local_day_span(today, today))
+        self.worker_selected.emit(worker_id)
+
+    def select_incident(self, incident_id: int) -> bool:
+        """Centre on an open incident and list the nearest workers; False if it is not on the map."""
+        found = self._incident_row(incident_id)
+        if found is None:
+            return False
+        self.selected_incident, self.selected_worker = incident_id, None
+        incidents = self.live.incidents
+        x, y = float(incidents.x[found]), float(incidents.y[found])
+        self.canvas.highlight(x, y)
+        self.canvas.centre_on(x, y, width_m=FOCUS_WIDTH_M)
+        self.canvas.set_track([], [])
+        self._fill_dispatch(incident_id)
+        return True
+
+    def _incident_clicked(self, incident_id: int) -> None:
+        if self.select_incident(incident_id):
+            self.incident_selected.emit(incident_id)
+
+    def _fill_dispatch(self, incident_id: int, refresh: bool = False) -> None:
+        row = self._incident_row(incident_id)
+        if row is None or self.places is None:
+            return
+        live, directory = self.live, self.places.workers
+        workers = live.workers
+        on_duty = np.array([directory.on_duty[i] if (i := directory.index_of(int(w))) is not None else False
+                            for w in workers.ids.tolist()], dtype=bool)
+        available = (workers.states != _OFFLINE) & on_duty
+        nearby = nearest_workers(float(live.incidents.lon[row]), float(live.incidents.lat[row]),
+                                 workers.lon, workers.lat, available, NEAREST_COUNT)
+        names = dict(zip(directory.ids.tolist(), directory.names))
+        candidates = [(near, int(workers.ids[near.index]), names.get(int(workers.ids[near.index]), "?"),
+                       int(workers.states[near.index])) for near in nearby]
+        status = labels.status_name(live.incidents.statuses[row])
+        level = labels.level_name(int(live.incidents.levels[row]))
+        heading = f"{live.incidents.numbers[row]}  {live.incidents.titles[row]}"
+        self.dispatch_card.show_incident(incident_id, heading, f"{status} · {level}", candidates)
+        if not refresh:
+            self.cards.setCurrentWidget(self.dispatch_card)
+            self.cards.show()
+
+    def _search(self) -> None:
+        if self.places is None:
+            return
+        found = self.places.workers.find(self.search.text(), self.places.grid_names)
+        if found:
+            self.select_worker(found[0])
+
+    # -- helpers ----------------------------------------------------------------------------------
+    def _worker_position(self, worker_id: int) -> tuple[float, float] | None:
+        if self.live is None:
+            return None
+        found = np.flatnonzero(self.live.workers.ids == worker_id)
+        if not len(found):
+            return None
+        return float(self.live.workers.x[found[0]]), float(self.live.workers.y[found[0]])
+
+    def _worker_state(self, worker_id: int) -> int | None:
+        if self.live is None:
+            return None
+        found = np.flatnonzero(self.live.workers.ids == worker_id)
+        return int(self.live.workers.states[found[0]]) if len(found) else None
+
+    def _incident_row(self, incident_id: int) -> int | None:
+        if self.live is None:
+            return None
+        found = np.flatnonzero(self.live.incidents.ids == incident_id)
+        return int(found[0]) if len(found) else None
+
+    def _build_incident_filter(self) -> QMenu:
+        menu = QMenu(self)
+        self._status_actions, self._level_actions = {}, {}
+        for status in sorted(OPEN_STATUSES, key=lambda s: s.value):
+            action = menu.addAction(labels.status_name(status))
+            action.setCheckable(True)
+            action.setChecked(True)
+            action.toggled.connect(self._filter_incidents)
+            self._status_actions[status.value] = action
+        menu.addSeparator()
+        for level in (1, 2, 3, 4):
+            action = menu.addAction(labels.level_name(level))
+            action.setCheckable(True)
+            action.setChecked(True)
+            action.toggled.connect(self._filter_incidents)
+            self._level_actions[level] = action
+        return menu
+
+    def _filter_incidents(self) -> None:
+        statuses = frozenset(s for s, a in self._status_actions.items() if a.isChecked())
+        levels = frozenset(level for level, a in self._level_actions.items() if a.isChecked())
+        self.canvas.set_incident_filter(None if len(statuses) == len(self._status_actions) else statuses,
+                                        None if len(levels) == len(self._level_actions) else levels)
+
+    def _legend(self) -> None:
+        self.toolbar.addSeparator()
+        parts = [f'<span style="color:{WORKER_STATE_COLOURS[code][1].name()}">●</span> '
+                 f'{labels.worker_state_name(state)}' for code, state in enumerate(WORKER_STATES)]
+        legend = QLabel("&nbsp;&nbsp;".join(parts), self)
+        legend.setToolTip(self.tr("Worker markers by state"))
+        self.toolbar.addWidget(legend)

@@ -1,0 +1,45 @@
+"""The map's colours and sizes: worker states, incident statuses and levels, outlines, village shading."""
+
+from __future__ import annotations
+
+from PySide6.QtGui import QBrush, QColor, QPen
+
+from console.storage.map_data import WORKER_STATES
+
+#: Per worker state code (:data:`console.storage.map_data.WORKER_STATES`): brush and legend colour.
+WORKER_STATE_COLOURS = {
+    code: (QBrush(QColor(colour)), QColor(colour))
+    for code, colour in enumerate(("#43a047", "#fdd835", "#1e88e5", "#757575"))
+}
+assert len(WORKER_STATE_COLOURS) == len(WORKER_STATES)
+
+INCIDENT_STATUS_COLOURS = {
+    "reported": QBrush(QColor("#e53935")),
+    "accepted": QBrush(QColor("#fb8c00")),
+    "reopened": QBrush(QColor("#d81b60")),
+    "dispatched": QBrush(QColor("#8e24aa")),
+    "in_progress": QBrush(QColor("#00acc1")),
+}
+#: Marker size in pixels by difficulty level (1 simple … 4 joint meeting).
+LEVEL_SIZES = {0: 8, 1: 8, 2: 10, 3: 13, 4: 16}
+
+
+def _pen(colour: str, width: float) -> QPen:
+    pen = QPen(QColor(colour))
+    pen.setWidthF(width)
+    pen.setCosmetic(True)  # the same on screen at every zoom
+    return pen
+
+
+OUTLINE_PENS = {"town": _pen("#eceff1", 2.4), "village": _pen("#90a4ae", 1.4), "grid": _pen("#546e7a", 0.7)}
+
+
+def share_colour(bucket: int) -> QColor:
+    """Village shading by unresolved share in tenths (0–9); bucket 10 is a red light."""
+    if bucket >= 10:
+        return QColor(229, 57, 53, 150)
+    green, amber = QColor(67, 160, 71), QColor(251, 192, 45)
+    t = bucket / 9
+    return QColor(int(green.red() + (amber.red() - green.red()) * t),
+                  int(green.green() + (amber.green() - green.green()) * t),
+                  int(green.blue() + (amber.blue() - green.blue()) * t), 45 + 5 * bucket)

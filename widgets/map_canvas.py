@@ -4,9 +4,11 @@
 :class:`~console.core.geo.LocalProjection` with the aspect locked, so a metre
 is a metre in both directions.  Each kind of thing is a layer that can be
 switched off (:data:`LAYERS`); the outlines of a level are one painter path,
-the markers of a kind one scatter item, so a city's 8,436 grids and 26,059
-workers stay cheap to pan and zoom.  Village and grid names appear only when
-the view is close enough for them to be read.
+Outlines are one item per level (:class:`widgets.outlines_item.OutlinesItem`)
+that draws only the outlines on screen, villages filled with their shading;
+grid outlines and names appear only when the view is close enough for them to
+be read.  Workers are one scatter item per state, so a second's
+refresh of a city's 26,059 markers hands over four arrays, not 26,059 brushes.
 """
 
 from __future__ import annotations
@@ -14,13 +16,15 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QRectF, Qt, QTimer, Signal
-from PySide6.QtGui import QBrush, QColor, QPainterPath, QPen
-from PySide6.QtWidgets import QGraphicsPathItem, QWidget
+from PySide6.QtGui import QBrush, QColor, QPalette
+from PySide6.QtWidgets import QWidget
 
 from console.core.redlight import RedLightPolicy
-from console.storage.map_data import LiveMap, MapPlaces, Outline, PlaceMarks
-from widgets.map_style import (INCIDENT_STATUS_COLOURS, LEVEL_SIZES, OUTLINE_PENS, WORKER_STATE_COLOURS,
+from console.storage.map_data import LiveMap, MapPlaces, PlaceMarks
+from widgets.map_style import (INCIDENT_STATUS_COLOURS, LEVEL_SIZES, NO_PEN, OUTLINE_PENS, WORKER_STATE_COLOURS,
                                share_colour)
+from widgets.outlines_item import OutlinesItem
+from widgets.point_cloud import PointCloudItem
 from widgets.scale_bar import ScaleBar
 
 #: The layers an operator can switch on and off.
@@ -31,6 +35,11 @@ VILLAGE_LABELS_BELOW_M = 30_000
 GRID_LABELS_BELOW_M = 2_500
 #: Never more labels than this at once (the rest would be unreadable anyway).
 MAX_LABELS = 160
+#: Grid outlines are drawn when the view is narrower than this (wider, they would be a grey blur) ...
+GRID_OUTLINES_BELOW_M = 25_000
+#: ... and village outlines when narrower than this (wider, the villages' shading and the towns'
+#: outlines say enough, and stroking two thousand outlines would cost a quarter of a frame).
+VILLAGE_OUTLINES_BELOW_M = 45_000
 _Z = {"villages": -20, "outline": -10, "tracks": 10, "incidents": 20, "cameras": 25, "workers": 30,
       "labels": 40, "highlight": 50}
 
@@ -64,11 +73,19 @@ class MapCanvas(pg.PlotWidget):
         self._visible = {layer: True for layer in LAYERS}
         self._incident_filter: tuple[frozenset[str] | None, frozenset[int] | None] = (None, None)
         self._red_threshold = RedLightPolicy().threshold
-        self._outline_items: dict[str, QGraphicsPathItem] = {}
-        self._village_paths: dict[int, QPainterPath] = {}
-        self._shade_items: list[QGraphicsPathItem] = []
+        self._outlines = {level: OutlinesItem(OUTLINE_PENS[level]) for level in ("village", "grid", "town")}
+        for z, item in enumerate(self._outlines.values()):
+            item.setZValue(_Z["villages"] if z == 0 else _Z["outline"] + z)
+            self.addItem(item)
+        self._village_buckets: dict[int, int] = {}
+        self.setBackground(self.palette().color(QPalette.ColorRole.Window))
+        self.set_translucent_shading(False)
         self._labels: list[pg.TextItem] = []
-        self._workers = self._scatter("workers", size=8)
+        self._workers = [PointCloudItem(WORKER_STATE_COLOURS[code][1], QColor("#102027"), size=8)
+                         for code in sorted(WORKER_STATE_COLOURS)]
+        for item in self._workers:
+            item.setZValue(_Z["workers"])
+            self.addItem(item)
         self._incidents = self._scatter("incidents", size=9)
         self._cameras = self._scatter("cameras", size=12, symbol="s")
         self._track = pg.PlotDataItem(pen=pg.mkPen(QColor("#4fc3f7"), width=2))
@@ -79,12 +96,13 @@ class MapCanvas(pg.PlotWidget):
         self._highlight.setZValue(_Z["highlight"])
         for item in (self._track, self._highlight):
             self.addItem(item)
-        self._workers.sigClicked.connect(lambda _item, points, _ev: self._clicked(points, self.worker_clicked))
+        for item in self._workers:
+            item.clicked.connect(self._worker_clicked)
         self._incidents.sigClicked.connect(lambda _item, points, _ev: self._clicked(points, self.incident_clicked))
         self._cameras.sigClicked.connect(lambda _item, points, _ev: self._clicked(points, self.camera_clicked))
         self.scene().sigMouseClicked.connect(self._scene_clicked)
         self._label_timer = QTimer(self, singleShot=True, interval=120)
-        self._label_timer.timeout.connect(self._update_labels)
+        self._label_timer.timeout.connect(self._zoom_settled)
         self.view.sigRangeChanged.connect(lambda *_: self._label_timer.start())
         self.scale_bar = ScaleBar(self.view, self)
         self._marker_clicked = False
@@ -93,19 +111,15 @@ class MapCanvas(pg.PlotWidget):
     def set_places(self, places: MapPlaces) -> None:
         """Outlines, village shapes, cameras and labels; the view shows all of it."""
         self.places = places
-        for item in self._outline_items.values():
-            self.removeItem(item)
-        self._outline_items.clear()
-        for level in ("grid", "village", "town"):
-            path = _path_of(places.outlines.get(level, []))
-            item = QGraphicsPathItem(path)
-            item.setPen(OUTLINE_PENS[level])
-            item.setZValue(_Z["outline"] + ("grid", "village", "town").index(level))
-            self.addItem(item)
-            self._outline_items[level] = item
+        self._village_buckets.clear()
         villages_by_code = dict(zip(places.villages.codes, places.villages.ids.tolist()))
-        self._village_paths = {villages_by_code[o.code]: _path_of([o])
-                               for o in places.outlines.get("village", []) if o.code in villages_by_code}
+        grids_by_code = dict(zip(places.grids.codes, places.grids.ids.tolist()))
+        towns = places.outlines.get("town", [])
+        villages = places.outlines.get("village", [])
+        grids = places.outlines.get("grid", [])
+        self._outlines["town"].set_outlines(towns, list(range(len(towns))))
+        self._outlines["village"].set_outlines(villages, [villages_by_code.get(o.code, 0) for o in villages])
+        self._outlines["grid"].set_outlines(grids, [grids_by_code.get(o.code, 0) for o in grids])
         cams = places.cameras
         self._cameras.setData(x=cams.x, y=cams.y, data=cams.ids, brush=QBrush(QColor("#b39ddb")),
                               pen=pg.mkPen(QColor("#311b92")))
@@ -117,9 +131,9 @@ class MapCanvas(pg.PlotWidget):
         """Workers, open incidents and village shading as of ``live.at``."""
         self.live = live
         workers = live.workers
-        self._workers.setData(x=workers.x, y=workers.y, data=workers.ids,
-                              brush=[WORKER_STATE_COLOURS[s][0] for s in workers.states.tolist()],
-                              pen=pg.mkPen(QColor("#102027"), width=1))
+        for code, item in enumerate(self._workers):
+            rows = workers.states == code
+            item.set_points(workers.x[rows], workers.y[rows], workers.ids[rows])
         self._show_incidents()
         self._shade_villages()
 
@@ -209,36 +223,45 @@ class MapCanvas(pg.PlotWidget):
             pen=pg.mkPen(QColor("#212121")))
 
     def _shade_villages(self) -> None:
-        for item in self._shade_items:
-            self.removeItem(item)
-        self._shade_items.clear()
-        if self.live is None or not self._village_paths:
+        """Fill each village by its unresolved share in tenths; red from the red-light threshold on."""
+        if self.live is None or self.places is None:
             return
-        buckets: dict[int, QPainterPath] = {}
-        for village_id, path in self._village_paths.items():
+        for village_id in self.places.villages.ids.tolist():
             counts = self.live.village_counts.get(village_id)
             share = counts.unresolved_share if counts else 0.0
-            bucket = 10 if share >= self._red_threshold and counts and counts.total else min(int(share * 10), 9)
-            buckets.setdefault(bucket, QPainterPath()).addPath(path)
-        for bucket, path in sorted(buckets.items()):
-            item = QGraphicsPathItem(path)
-            item.setPen(QPen(Qt.PenStyle.NoPen))
-            item.setBrush(QBrush(share_colour(bucket)))
-            item.setZValue(_Z["villages"])
-            item.setVisible(self._visible["villages"])
-            self.addItem(item)
-            self._shade_items.append(item)
+            self._village_buckets[village_id] = (10 if counts and counts.total and share >= self._red_threshold
+                                                 else min(int(share * 10), 9))
+        self._apply_shading()
+
+    def set_translucent_shading(self, translucent: bool) -> None:
+        """Shade villages translucently (over a base map) or opaquely over the plain background (cheaper)."""
+        background = None if translucent else self.backgroundBrush().color()
+        self._shades = {bucket: QBrush(share_colour(bucket, background)) for bucket in range(11)}
+        self._apply_shading()
+
+    def _apply_shading(self) -> None:
+        shaded = self._visible["villages"]
+        self._outlines["village"].set_fills({village: self._shades[bucket] for village, bucket in
+                                             self._village_buckets.items()} if shaded else {})
 
     def _apply_visibility(self) -> None:
-        if "grid" in self._outline_items:
-            self._outline_items["grid"].setVisible(self._visible["grids"])
-        for item in self._shade_items:
-            item.setVisible(self._visible["villages"])
-        self._workers.setVisible(self._visible["workers"])
+        self._show_grid_outlines()
+        self._apply_shading()
+        for item in self._workers:
+            item.setVisible(self._visible["workers"])
         self._incidents.setVisible(self._visible["incidents"])
         self._cameras.setVisible(self._visible["cameras"])
         self._track.setVisible(self._visible["tracks"])
         self._stops.setVisible(self._visible["tracks"])
+
+    def _zoom_settled(self) -> None:
+        self._show_grid_outlines()
+        self._update_labels()
+
+    def _show_grid_outlines(self) -> None:
+        width = self.view_width_m()
+        self._outlines["grid"].setVisible(self._visible["grids"] and width < GRID_OUTLINES_BELOW_M)
+        self._outlines["village"].set_pen(OUTLINE_PENS["village"] if width < VILLAGE_OUTLINES_BELOW_M else NO_PEN)
 
     def _update_labels(self) -> None:
         for label in self._labels:
@@ -255,10 +278,10 @@ class MapCanvas(pg.PlotWidget):
 
     def _add_labels(self, marks: PlaceMarks, box: tuple[float, float, float, float], bold: bool) -> None:
         x0, x1, y0, y1 = box
+        colour = self.palette().color(QPalette.ColorRole.WindowText if bold else QPalette.ColorRole.PlaceholderText)
         inside = np.flatnonzero((marks.x >= x0) & (marks.x <= x1) & (marks.y >= y0) & (marks.y <= y1))
         for index in inside[:max(0, MAX_LABELS - len(self._labels))].tolist():
-            text = pg.TextItem(marks.names[index], anchor=(0.5, 0.5),
-                               color=QColor("#eceff1") if bold else QColor("#b0bec5"))
+            text = pg.TextItem(marks.names[index], anchor=(0.5, 0.5), color=colour)
             font = text.textItem.font()
             font.setBold(bold)
             font.setPointSizeF(9.5 if bold else 8.0)
@@ -269,6 +292,10 @@ class MapCanvas(pg.PlotWidget):
             self._labels.append(text)
 
     # -- clicks -----------------------------------------------------------------------------------
+    def _worker_clicked(self, worker_id: int) -> None:
+        self._marker_clicked = True
+        self.worker_clicked.emit(worker_id)
+
     def _clicked(self, points, signal) -> None:
         if len(points):
             self._marker_clicked = True
@@ -281,21 +308,7 @@ class MapCanvas(pg.PlotWidget):
         if event.button() != Qt.MouseButton.LeftButton or not self._visible["villages"]:
             return
         point = self.view.mapSceneToView(event.scenePos())
-        for village_id, path in self._village_paths.items():
-            if path.contains(point):
-                self.village_clicked.emit(village_id)
-                return
+        village_id = self._outlines["village"].key_at(point.x(), point.y())
+        if village_id:
+            self.village_clicked.emit(village_id)
 
-
-def _path_of(outlines: list[Outline]) -> QPainterPath:
-    """All rings of the outlines as one painter path (odd-even fill, so holes stay holes)."""
-    path = QPainterPath()
-    for outline in outlines:
-        for ring in outline.rings:
-            if len(ring) < 3:
-                continue
-            path.moveTo(float(ring[0, 0]), float(ring[0, 1]))
-            for x, y in ring[1:].tolist():
-                path.lineTo(x, y)
-            path.closeSubpath()
-    return path

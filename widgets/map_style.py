@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor, QPen
 
 from console.storage.map_data import WORKER_STATES
@@ -31,15 +32,26 @@ def _pen(colour: str, width: float) -> QPen:
     return pen
 
 
+NO_PEN = QPen(Qt.PenStyle.NoPen)
 OUTLINE_PENS = {"town": _pen("#eceff1", 2.4), "village": _pen("#90a4ae", 1.4), "grid": _pen("#546e7a", 0.7)}
 
 
-def share_colour(bucket: int) -> QColor:
-    """Village shading by unresolved share in tenths (0–9); bucket 10 is a red light."""
+def share_colour(bucket: int, over: QColor | None = None) -> QColor:
+    """Village shading by unresolved share in tenths (0–9); bucket 10 is a red light.
+
+    Translucent; or, ``over`` a background colour, the same colour blended with it in advance and
+    opaque (painting opaque fills costs about half as much as blending them on every frame)."""
     if bucket >= 10:
-        return QColor(229, 57, 53, 150)
-    green, amber = QColor(67, 160, 71), QColor(251, 192, 45)
-    t = bucket / 9
-    return QColor(int(green.red() + (amber.red() - green.red()) * t),
-                  int(green.green() + (amber.green() - green.green()) * t),
-                  int(green.blue() + (amber.blue() - green.blue()) * t), 45 + 5 * bucket)
+        colour = QColor(229, 57, 53, 150)
+    else:
+        green, amber = QColor(67, 160, 71), QColor(251, 192, 45)
+        t = bucket / 9
+        colour = QColor(int(green.red() + (amber.red() - green.red()) * t),
+                        int(green.green() + (amber.green() - green.green()) * t),
+                        int(green.blue() + (amber.blue() - green.blue()) * t), 45 + 5 * bucket)
+    if over is None:
+        return colour
+    a = colour.alpha() / 255
+    return QColor(*(round(c * a + b * (1 - a)) for c, b in ((colour.red(), over.red()),
+                                                             (colour.green(), over.green()),
+                                                             (colour.blue(), over.blue()))))

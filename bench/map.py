@@ -1,0 +1,157 @@
+"""How the worker-tracking map keeps up: GUI frame times with many worker markers, and drawing a long track.
+
+    /work/venv/bin/python bench/map.py [--workers 100,1000,8000,26059] [--seconds 10]
+
+A real :class:`widgets.map_panel.MapPanel` (offscreen, 1600×900) on the city demo's places
+(118 towns, 1,937 villages, 8,436 grid outlines; written once into a temporary store with one
+day of history).  For each worker count the markers are moved and handed to the map once a
+second (as :class:`console.gui.map_room.MapRoom` does) while the view pans and zooms every
+50 ms; *GUI frame* is the gap between ticks of a 16 ms timer on the GUI thread (p50 / p95 /
+p99 / max), *refresh* the time ``set_live`` took.  Then one worker's 8-hour track at one fix
+every 5 s (5,760 points) is drawn: the time from ``set_track`` to a finished repaint of the map.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+_HERE = Path(__file__).resolve().parent
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != _HERE]  # bench/queue.py shadows queue
+sys.path.insert(0, str(_HERE.parent))
+
+import argparse  # noqa: E402
+import os  # noqa: E402
+import tempfile  # noqa: E402
+import time  # noqa: E402
+from datetime import datetime, timezone  # noqa: E402
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import numpy as np  # noqa: E402
+from PySide6.QtCore import QElapsedTimer, QRectF, QTimer  # noqa: E402
+from PySide6.QtWidgets import QApplication  # noqa: E402
+
+from console.core.redlight import VillageCounts  # noqa: E402
+from console.demo import write_demo_data  # noqa: E402
+from console.storage.db import open_store  # noqa: E402
+from console.storage.map_data import LiveIncidents, LiveMap, LiveWorkers, load_map_places  # noqa: E402
+from widgets.map_panel import MapPanel  # noqa: E402
+
+UNTIL = datetime(2026, 11, 29, 2, 0, tzinfo=timezone.utc)
+
+
+def _percentiles(values: list[float]) -> str:
+    if not values:
+        return "—"
+    v = np.array(values)
+    return " / ".join(f"{x:.1f}" for x in (np.percentile(v, 50), np.percentile(v, 95), np.percentile(v, 99),
+                                          v.max()))
+
+
+def _live(places, rng, count: int, x: np.ndarray, y: np.ndarray) -> LiveMap:
+    lon, lat = places.projection.to_lonlat(x, y)
+    workers = LiveWorkers(places.workers.ids[:count], x, y, rng.integers(0, 4, count).astype(np.int8),
+                          np.zeros(count), lon, lat)
+    empty = np.empty(0)
+    incidents = LiveIncidents(np.empty(0, dtype=np.int64), [], [], empty, empty, empty, empty, [],
+                              np.empty(0, dtype=np.int8), np.empty(0, dtype=bool))
+    counts = {int(v): VillageCounts(10, int(rng.integers(0, 11))) for v in places.villages.ids}
+    return LiveMap(UNTIL, workers, incidents, counts)
+
+
+def run_markers(app, panel, places, count: int, seconds: float) -> tuple[str, float]:
+    rng = np.random.default_rng(count)
+    grids = rng.integers(0, len(places.grids.ids), count)
+    x = places.grids.x[grids] + rng.normal(0, 150, count)
+    y = places.grids.y[grids] + rng.normal(0, 150, count)
+    panel.set_live(_live(places, rng, count, x, y))
+    x0, y0, x1, y1 = places.extent
+    gaps, refresh_ms = [], []
+    clock, last = QElapsedTimer(), [0.0]
+    clock.start()
+
+    def tick():
+        now = clock.nsecsElapsed() / 1e6
+        gaps.append(now - last[0])
+        last[0] = now
+
+    def move():
+        nonlocal x, y
+        x, y = x + rng.normal(0, 5, count), y + rng.normal(0, 5, count)
+        started = time.perf_counter()
+        panel.set_live(_live(places, rng, count, x, y))
+        refresh_ms.append((time.perf_counter() - started) * 1000)
+
+    step = [0]
+
+    def pan():  # sweep across the city, zooming in and out
+        step[0] += 1
+        phase = step[0] / 40.0
+        width = (x1 - x0) * (0.15 + 0.35 * (1 + np.sin(phase * 0.7)))
+        cx = x0 + (x1 - x0) * (0.5 + 0.35 * np.sin(phase))
+        cy = y0 + (y1 - y0) * (0.5 + 0.35 * np.cos(phase * 1.3))
+        panel.canvas.view.setRange(QRectF(cx - width / 2, cy - width / 3, width, width * 2 / 3), padding=0)
+        panel.canvas.viewport().repaint()
+
+    timers = [QTimer(interval=16), QTimer(interval=1000), QTimer(interval=50)]
+    for timer, slot in zip(timers, (tick, move, pan)):
+        timer.timeout.connect(slot)
+        timer.start()
+    end = time.perf_counter() + seconds
+    last[0] = clock.nsecsElapsed() / 1e6
+    while time.perf_counter() < end:
+        app.processEvents()
+        time.sleep(0.001)
+    for timer in timers:
+        timer.stop()
+    return _percentiles(gaps[2:]), float(np.mean(refresh_ms)) if refresh_ms else 0.0
+
+
+def run_track(app, panel, places) -> float:
+    rng = np.random.default_rng(5)
+    steps = rng.normal(0, 6, (5760, 2)).cumsum(axis=0)
+    x, y = places.grids.x[0] + steps[:, 0], places.grids.y[0] + steps[:, 1]
+    panel.canvas.centre_on(float(x.mean()), float(y.mean()), width_m=2_000)
+    app.processEvents()
+    best = float("inf")
+    for _ in range(5):
+        panel.canvas.set_track([], [])
+        app.processEvents()
+        started = time.perf_counter()
+        panel.canvas.set_track(x, y)
+        panel.canvas.viewport().repaint()
+        best = min(best, (time.perf_counter() - started) * 1000)
+    return best
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--workers", default="100,1000,8000,26059")
+    parser.add_argument("--seconds", type=float, default=10.0)
+    args = parser.parse_args(argv)
+    app = QApplication.instance() or QApplication([])
+    directory = Path(tempfile.mkdtemp(prefix="gridwatch-map-bench-"))
+    store = open_store(str(directory / "city.db"))
+    write_demo_data(store, "city", days=1, seed=1, until=UNTIL)
+    places = load_map_places(store)
+    panel = MapPanel()
+    panel.resize(1600, 900)
+    panel.show()
+    panel.set_places(places)
+    app.processEvents()
+    print(f"City places: {sum(len(v) for v in places.outlines.values()):,} outlines; load average "
+          f"{os.getloadavg()[0]:.2f}")
+    print("| workers | GUI frame ms p50 / p95 / p99 / max | set_live ms (mean) |")
+    print("|---:|---:|---:|")
+    for count in (int(c) for c in args.workers.split(",")):
+        frames, refresh = run_markers(app, panel, places, count, args.seconds)
+        print(f"| {count:,} | {frames} | {refresh:.1f} |", flush=True)
+    print(f"\n8-hour track, 5,760 points: drawn in {run_track(app, panel, places):.1f} ms (best of 5)")
+    panel.close()
+    store.dispose()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -151,6 +151,14 @@ class MapPanel(QWidget):
             self.worker_card_requested.emit(worker_id, *local_day_span(today, today))
         self.worker_selected.emit(worker_id)
 
+    def select_village(self, village_id: int) -> None:
+        """Centre on a village (its label point) and say it was selected."""
+        if self.places is not None and (index := self.places.villages.index_of(village_id)) is not None:
+            x, y = float(self.places.villages.x[index]), float(self.places.villages.y[index])
+            self.canvas.highlight(x, y)
+            self.canvas.centre_on(x, y, width_m=FOCUS_WIDTH_M * 2)
+        self.village_selected.emit(village_id)
+
     def select_incident(self, incident_id: int) -> bool:
         """Centre on an open incident and list the nearest workers; False if it is not on the map."""
         found = self._incident_row(incident_id)

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (QApplication, QDockWidget, QLabel, QMainWindow, Q
 from console import __version__
 from console.gui.context import ConsoleContext
 from console.gui.duties import BackgroundDuties
+from console.gui.follow_up_desk import FollowUpDesk
 from console.gui.map_room import MapRoom
 from console.gui.position_intake import PositionIntake
 from console.gui.settings import ConsoleSettings
@@ -51,6 +52,7 @@ class MainWindow(QMainWindow):
         self.duties = BackgroundDuties(context, simulation_speed, parent=self)
         self.video = VideoRoom(context, settings, self)
         self.map = MapRoom(context, self)
+        self.follow_ups = FollowUpDesk(context, self)
         self.intake = PositionIntake(context, simulation_speed, self) if context.is_demo else None
 
         central = QWidget(self)
@@ -68,7 +70,10 @@ class MainWindow(QMainWindow):
         self.cameras_dock = self._add_dock(self.video.camera_list, "cameras", self.tr("Cameras"),
                                            Qt.DockWidgetArea.RightDockWidgetArea)
         self.map_dock = self._add_dock(self.map.panel, "map", self.tr("Map"), Qt.DockWidgetArea.LeftDockWidgetArea)
+        self.tasks_dock = self._add_dock(self.follow_ups.view, "tasks", self.tr("Tasks"),
+                                         Qt.DockWidgetArea.RightDockWidgetArea)
         self.tabifyDockWidget(self.detail_dock, self.cameras_dock)
+        self.tabifyDockWidget(self.detail_dock, self.tasks_dock)
         self.tabifyDockWidget(self.wall_dock, self.map_dock)
         self.detail_dock.raise_()
         self.wall_dock.raise_()
@@ -81,6 +86,13 @@ class MainWindow(QMainWindow):
         self.map.panel.incident_selected.connect(self.queue_view.select_incident)
         self.map.incident_assigned.connect(lambda incident_id: (self._refresh(), self.detail.reload(incident_id)))
         self.map.message.connect(lambda message: self.statusBar().showMessage(message, 10_000))
+        self.map.places_loaded.connect(lambda places: self.follow_ups.set_names(
+            dict(zip(places.villages.ids.tolist(), places.villages.names)),
+            dict(zip(places.workers.ids.tolist(), places.workers.names))))
+        self.map.follow_ups_due.connect(self.follow_ups.take)
+        self.follow_ups.tasks_raised.connect(self._follow_ups_raised)
+        self.follow_ups.message.connect(lambda message: self.statusBar().showMessage(message, 10_000))
+        self.follow_ups.view.subject_activated.connect(self._show_subject)
         self.actions.incident_changed.connect(self.detail.reload)
         self.actions.incident_changed.connect(lambda _id: self.alarm_bar.refresh())
         self.actions.action_failed.connect(
@@ -159,6 +171,7 @@ class MainWindow(QMainWindow):
         view_menu = bar.addMenu(self.tr("&View"))
         view_menu.addAction(self.wall_dock.toggleViewAction())
         view_menu.addAction(self.map_dock.toggleViewAction())
+        view_menu.addAction(self.tasks_dock.toggleViewAction())
         view_menu.addAction(self.cameras_dock.toggleViewAction())
         view_menu.addAction(self.detail_dock.toggleViewAction())
         view_menu.addAction(toolbar.toggleViewAction())
@@ -234,6 +247,20 @@ class MainWindow(QMainWindow):
         self._refresh()
         self.queue_view.select_incident_when_loaded(incident_id)
         self.raise_()
+
+    def _follow_ups_raised(self, count: int) -> None:
+        QApplication.alert(self)
+        self.statusBar().showMessage(self.tr("%1 new follow-up task(s) — see Tasks").replace("%1", str(count)),
+                                     15_000)
+
+    def _show_subject(self, kind: str, subject_id: int) -> None:
+        """A follow-up task was opened: show its village or worker (with their track) on the map."""
+        self.map_dock.show()
+        self.map_dock.raise_()
+        if kind == "worker":
+            self.map.panel.select_worker(subject_id)
+        else:
+            self.map.panel.select_village(subject_id)
 
     def _on_alarm(self, incident_id: int) -> None:
         QApplication.beep()

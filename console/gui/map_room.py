@@ -6,10 +6,14 @@ import logging
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
+from console.core.clock import Clock
 from console.core.workflow import Status
 from console.gui.context import ConsoleContext
+from console.storage.db import Store
 from console.storage.dispatch import DispatchService
-from console.storage.map_data import LiveMapReader, MapPlaces, load_map_places
+from console.storage.follow_ups import TaskDraft
+from console.storage.map_data import LiveMap, LiveMapReader, MapPlaces, load_map_places
+from console.storage.situation import SituationWatch
 from console.storage.worker_card import load_worker_card
 from widgets.map_panel import MapPanel
 
@@ -22,12 +26,17 @@ LIVE_REFRESH_MS = 1_000
 class MapRoom(QObject):
     """Owns the :class:`MapPanel` and feeds it: places once, live positions every second, cards on demand.
 
-    Reads never overlap (a slow store skips a refresh rather than queue them up).
-    Signals (GUI thread): ``incident_assigned(int)`` after a dispatch from the map
-    went through; ``message(str)`` for the status bar.
+    Reads never overlap (a slow store skips a refresh rather than queue them up); each
+    snapshot also goes through the :class:`SituationWatch` on the same background thread.
+    Signals (GUI thread): ``places_loaded(object)`` with the :class:`MapPlaces`;
+    ``incident_assigned(int)`` after a dispatch from the map went through;
+    ``follow_ups_due(list)`` with the :class:`TaskDraft` s the watchers found;
+    ``message(str)`` for the status bar.
     """
 
+    places_loaded = Signal(object)
     incident_assigned = Signal(int)
+    follow_ups_due = Signal(list)
     message = Signal(str)
 
     def __init__(self, context: ConsoleContext, parent: QObject | None = None):
@@ -36,6 +45,7 @@ class MapRoom(QObject):
         self.panel = MapPanel()
         self.places: MapPlaces | None = None
         self.reader: LiveMapReader | None = None
+        self.watch: SituationWatch | None = None
         self._reading = False
         self._timer = QTimer(self, interval=LIVE_REFRESH_MS)
         self._timer.timeout.connect(self.refresh)
@@ -43,7 +53,8 @@ class MapRoom(QObject):
         self.panel.assign_requested.connect(self._assign)
 
     def start(self) -> None:
-        self.context.tasks.read(load_map_places, self.context.store, on_done=self._places_loaded,
+        self.context.tasks.read(load_places_and_watch, self.context.store, self.context.clock,
+                                on_done=self._places_loaded,
                                 on_error=lambda exc: self._failed(self.tr("The map could not be loaded"), exc))
 
     def stop(self) -> None:
@@ -54,7 +65,8 @@ class MapRoom(QObject):
         if self.reader is None or self._reading:
             return
         self._reading = True
-        self.context.tasks.read(self.reader.read, on_done=self._live_read, on_error=self._live_failed)
+        self.context.tasks.read(read_and_watch, self.reader, self.watch, on_done=self._live_read,
+                                on_error=self._live_failed)
 
     def show_incident(self, incident_id: int) -> None:
         """The queue selected an incident: centre the map on it if it is open and placed."""
@@ -62,16 +74,21 @@ class MapRoom(QObject):
             self.panel.select_incident(incident_id)
 
     # -- results ----------------------------------------------------------------------------------
-    def _places_loaded(self, places: MapPlaces) -> None:
+    def _places_loaded(self, loaded: tuple[MapPlaces, SituationWatch]) -> None:
+        places, self.watch = loaded
         self.places = places
         self.reader = LiveMapReader(self.context.store, places.projection, self.context.clock)
         self.panel.set_places(places)
+        self.places_loaded.emit(places)
         self.refresh()
         self._timer.start()
 
-    def _live_read(self, live) -> None:
+    def _live_read(self, result) -> None:
+        live, drafts = result
         self._reading = False
         self.panel.set_live(live)
+        if drafts:
+            self.follow_ups_due.emit(drafts)
 
     def _live_failed(self, exc: BaseException) -> None:
         self._reading = False
@@ -98,6 +115,18 @@ class MapRoom(QObject):
     def _failed(self, what: str, exc: BaseException) -> None:
         log.warning("%s: %s", what, exc)
         self.message.emit(f"{what}: {exc}")
+
+
+def load_places_and_watch(store: Store, clock: Clock) -> tuple[MapPlaces, SituationWatch]:
+    """The map's places and the watchers over them (both read the store: a background thread's work)."""
+    places = load_map_places(store)
+    return places, SituationWatch(store, clock, places)
+
+
+def read_and_watch(reader: LiveMapReader, watch: SituationWatch) -> tuple[LiveMap, list[TaskDraft]]:
+    """A live snapshot and the follow-up tasks it makes due (on a background thread)."""
+    live = reader.read()
+    return live, watch.observe(live)
 
 
 def accept_and_assign(service: DispatchService, operator: str, incident_id: int, worker_id: int) -> None:

@@ -206,11 +206,13 @@ class Attachment(Base):
 
 
 class AuditEntry(Base):
-    """One step of an incident's timeline: who, when, what and a note. Append-only."""
+    """One step of an incident's timeline (who, when, what and a note), or of something else the console
+    decided about — a village or a worker, named by ``subject`` (``"village:12"``).  Append-only."""
 
     __tablename__ = "audit_entries"
     id: Mapped[int] = mapped_column(primary_key=True)
-    incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id"), index=True)
+    incident_id: Mapped[int | None] = mapped_column(ForeignKey("incidents.id"), index=True)
+    subject: Mapped[str | None] = mapped_column(String(32))
     at: Mapped[datetime] = mapped_column(EpochSeconds)
     actor: Mapped[str] = mapped_column(String(64))
     action: Mapped[str] = mapped_column(String(20))
@@ -331,3 +333,26 @@ class Boundary(Base):
     max_lat: Mapped[float] = mapped_column(Float)
 
     __table_args__ = (UniqueConstraint("level", "code", name="uq_boundaries_level_code"),)
+
+
+class FollowUpTask(Base):
+    """A task the console raises for the operator: phone a red-light village, check a worker outside their grid.
+
+    ``subject_kind``/``subject_id`` name the village or worker; ``since`` is when the condition began
+    (red since, outside since); ``done_at``/``done_by``/``note`` record how it was settled.
+    """
+
+    __tablename__ = "follow_up_tasks"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))  # phone_village | outside_grid
+    subject_kind: Mapped[str] = mapped_column(String(12))  # village | worker
+    subject_id: Mapped[int] = mapped_column(Integer)
+    title: Mapped[str] = mapped_column(String(200))
+    raised_at: Mapped[datetime] = mapped_column(EpochSeconds)
+    due_at: Mapped[datetime] = mapped_column(EpochSeconds)
+    since: Mapped[datetime | None] = mapped_column(EpochSeconds)
+    done_at: Mapped[datetime | None] = mapped_column(EpochSeconds)
+    done_by: Mapped[str | None] = mapped_column(String(64))
+    note: Mapped[str] = mapped_column(Text, default="")
+
+    __table_args__ = (Index("ix_follow_up_tasks_open", "done_at", "kind", "subject_id"),)

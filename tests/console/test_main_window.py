@@ -135,3 +135,28 @@ def test_the_map_follows_the_queue_and_dispatches_through_the_workflow(console, 
                                   .order_by(AuditEntry.id)).all()
     assert assigned.status == "dispatched" and assigned.assignee_worker_id == worker_id
     assert actions[-2:] == ["accept", "assign"]  # one action on the map, both steps on the record
+
+
+def test_a_follow_up_from_the_watchers_reaches_the_task_list_and_is_settled_on_the_record(console, qtbot):
+    from console.storage.follow_ups import PHONE_VILLAGE, TaskDraft
+    open_window, store, clock, _settings = console
+    window = open_window()
+    qtbot.waitUntil(lambda: window.map.places is not None, timeout=10_000)
+    village = int(window.map.places.villages.ids[0])
+    name = window.map.places.villages.names[0]
+    with qtbot.waitSignal(window.follow_ups.tasks_raised, timeout=10_000):
+        window.map.follow_ups_due.emit([TaskDraft(PHONE_VILLAGE, village, "phone", clock.now())])
+    tasks = window.follow_ups.view
+    qtbot.waitUntil(lambda: tasks.tree.topLevelItemCount() == 1, timeout=5_000)
+    assert name in tasks.tree.topLevelItem(0).text(1)
+    with qtbot.waitSignal(window.map.panel.village_selected, timeout=5_000) as shown:
+        tasks.tree.itemDoubleClicked.emit(tasks.tree.topLevelItem(0), 1)  # the map shows the village
+    assert shown.args == [village]
+    tasks.tree.setCurrentItem(tasks.tree.topLevelItem(0))
+    tasks.note.setText("called the village head")
+    tasks.done_button.click()
+    qtbot.waitUntil(lambda: tasks.tree.topLevelItemCount() == 0, timeout=5_000)
+    with store.sessions() as session:
+        notes = session.scalars(select(AuditEntry.note).where(AuditEntry.subject == f"village:{village}")
+                                .order_by(AuditEntry.id)).all()
+    assert notes == ["phone", "called the village head"]

@@ -29,10 +29,12 @@ FOCUS_WIDTH_M = 1_500
 
 
 def _layer_names() -> dict[str, str]:
-    tr = QCoreApplication.translate
-    return {"grids": tr("MapPanel", "Grids"), "villages": tr("MapPanel", "Villages (unresolved share)"),
-            "workers": tr("MapPanel", "Workers"), "tracks": tr("MapPanel", "Track"),
-            "incidents": tr("MapPanel", "Incidents"), "cameras": tr("MapPanel", "Cameras")}
+    return {"grids": QCoreApplication.translate("MapPanel", "Grids"),
+            "villages": QCoreApplication.translate("MapPanel", "Villages (unresolved share)"),
+            "workers": QCoreApplication.translate("MapPanel", "Workers"),
+            "tracks": QCoreApplication.translate("MapPanel", "Track"),
+            "incidents": QCoreApplication.translate("MapPanel", "Incidents"),
+            "cameras": QCoreApplication.translate("MapPanel", "Cameras")}
 
 
 class MapPanel(QWidget):

@@ -174,6 +174,14 @@
     </message>
 </context>
 <context>
+    <name>BaseMapLayer</name>
+    <message>
+        <source>Base map unavailable: %1</source>
+        <extracomment>Threads that open sources and fetch and decode tiles (a dead server holds one each until its timeout). Tiles kept in memory (a 256 px tile is 256 KiB); never fewer than the view needs. A view that needs more tiles than this at the source&apos;s coarsest zoom shows no base map. Tiles are fetched for the view plus this share of its width and height on every side. Range changes are gathered for this long before tiles are worked out again. After a source error, new requests pause this long, doubling up to :data:`RETRY_MAX_S`. ``load_failed`` is emitted at most once in this many seconds (a flapping server must not spam). The base map&apos;s z-value among the view&apos;s items: below everything. Where the base-map setting lives in QSettings. generation, TileKey, decoded QImage (None: no such tile), error text (&quot;&quot; when none); emitted by workers. generation, the opened TileSource (None on failure), error text; emitted by workers. The tiles on screen changed (a tile arrived, the view moved on, the setting changed). GUI thread. The base map cannot be shown: a translated one-line reason. Emitted on the GUI thread, once per failure (again only after the source worked in between) and at most once a minute.</extracomment>
+        <translation>底图不可用：%1</translation>
+    </message>
+</context>
+<context>
     <name>CameraEditor</name>
     <message>
         <source>Edit camera</source>
@@ -367,6 +375,41 @@
     </message>
 </context>
 <context>
+    <name>DispatchCardView</name>
+    <message>
+        <source>#</source>
+        <translation>序号</translation>
+    </message>
+    <message>
+        <source>Worker</source>
+        <translation>网格员</translation>
+    </message>
+    <message>
+        <source>Distance</source>
+        <translation>距离</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Assign to the selected worker</source>
+        <translation>派给选中的网格员</translation>
+    </message>
+    <message>
+        <source>Press 1–%1 to assign to that worker.</source>
+        <translation>按 1–%1 直接派给对应网格员。</translation>
+    </message>
+    <message>
+        <source>Nearest available workers</source>
+        <translation>最近的可派网格员</translation>
+    </message>
+    <message>
+        <source>no worker with a position nearby</source>
+        <translation>附近没有有位置的网格员</translation>
+    </message>
+</context>
+<context>
     <name>Duration</name>
     <message>
         <source>%1d %2h</source>
@@ -421,6 +464,48 @@
     <message>
         <source>Building the demo town (first start)…</source>
         <translation>正在生成演示镇数据（首次启动）…</translation>
+    </message>
+</context>
+<context>
+    <name>FollowUpDesk</name>
+    <message>
+        <source>Follow-up tasks: %1</source>
+        <translation>跟进任务：%1</translation>
+    </message>
+</context>
+<context>
+    <name>FollowUpList</name>
+    <message>
+        <source>Due</source>
+        <translation>到期</translation>
+    </message>
+    <message>
+        <source>Task</source>
+        <translation>任务</translation>
+    </message>
+    <message>
+        <source>Since</source>
+        <translation>起始</translation>
+    </message>
+    <message>
+        <source>No follow-up tasks.</source>
+        <translation>暂无跟进任务。</translation>
+    </message>
+    <message>
+        <source>What was done (e.g. called the village head)…</source>
+        <translation>处理情况（如：已电话联系村负责人）…</translation>
+    </message>
+    <message>
+        <source>Mark done</source>
+        <translation>标记完成</translation>
+    </message>
+    <message>
+        <source>Phone %1: still a red light</source>
+        <translation>电话联系%1：仍为红灯</translation>
+    </message>
+    <message>
+        <source>%1 is outside their grid</source>
+        <translation>%1 离开本网格</translation>
     </message>
 </context>
 <context>
@@ -749,6 +834,18 @@
         <translation>摄像头</translation>
     </message>
     <message>
+        <source>Map</source>
+        <translation>地图</translation>
+    </message>
+    <message>
+        <source>Tasks</source>
+        <translation>任务</translation>
+    </message>
+    <message>
+        <source>Position intake: %1</source>
+        <translation>位置接入：%1</translation>
+    </message>
+    <message>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
@@ -825,6 +922,10 @@
         <translation>视频：本机无法及时解码全部摄像头，每秒最多显示 %1 帧</translation>
     </message>
     <message>
+        <source>%1 new follow-up task(s) — see Tasks</source>
+        <translation>新增 %1 条跟进任务——见“任务”</translation>
+    </message>
+    <message>
         <source>One-key report received — acknowledge it in the red bar</source>
         <translation>收到一键上报 — 请在红色警报栏确认</translation>
     </message>
@@ -845,6 +946,70 @@
 Database: %2</source>
         <translation>网格守望 %1 — 基层网格化治理指挥中心控制台。
 数据库：%2</translation>
+    </message>
+</context>
+<context>
+    <name>MapPanel</name>
+    <message>
+        <source>Grids</source>
+        <extracomment>How wide the view is after centring on a selected worker or incident (metres).</extracomment>
+        <translation>网格</translation>
+    </message>
+    <message>
+        <source>Villages (unresolved share)</source>
+        <translation>村社（未办结占比）</translation>
+    </message>
+    <message>
+        <source>Workers</source>
+        <translation>网格员</translation>
+    </message>
+    <message>
+        <source>Track</source>
+        <translation>轨迹</translation>
+    </message>
+    <message>
+        <source>Incidents</source>
+        <translation>事件</translation>
+    </message>
+    <message>
+        <source>Cameras</source>
+        <translation>摄像头</translation>
+    </message>
+    <message>
+        <source>Show all</source>
+        <translation>全部显示</translation>
+    </message>
+    <message>
+        <source>Find a worker by name or grid…</source>
+        <translation>按姓名或网格查找网格员…</translation>
+    </message>
+    <message>
+        <source>Worker markers by state</source>
+        <translation>网格员标记按状态着色</translation>
+    </message>
+</context>
+<context>
+    <name>MapRoom</name>
+    <message>
+        <source>The map could not be loaded</source>
+        <extracomment>How often the workers and incidents on the map are re-read.</extracomment>
+        <translation>地图无法加载</translation>
+    </message>
+    <message>
+        <source>The map could not read positions</source>
+        <translation>地图无法读取位置</translation>
+    </message>
+    <message>
+        <source>The worker&apos;s card could not be read</source>
+        <translation>无法读取网格员信息</translation>
+    </message>
+    <message>
+        <source>Incident #%1 assigned from the map</source>
+        <translation>事件 #%1 已从地图派遣</translation>
+    </message>
+    <message>
+        <source>The assignment was refused</source>
+        <translation>派遣被拒绝</translation>
     </message>
 </context>
 <context>
@@ -993,6 +1158,18 @@ Database: %2</source>
     </message>
 </context>
 <context>
+    <name>ScaleBar</name>
+    <message>
+        <source>{0:g} km</source>
+        <extracomment>The bar is at most this many pixels long.</extracomment>
+        <translation>{0:g} 千米</translation>
+    </message>
+    <message>
+        <source>{0:g} m</source>
+        <translation>{0:g} 米</translation>
+    </message>
+</context>
+<context>
     <name>Source</name>
     <message>
         <source>Grid worker app</source>
@@ -1079,6 +1256,22 @@ Database: %2</source>
     <message>
         <source>Cancel</source>
         <translation>取消</translation>
+    </message>
+</context>
+<context>
+    <name>TrackReplay</name>
+    <message>
+        <source>Play or pause the replay</source>
+        <extracomment>Replay speeds offered (track seconds per real second).</extracomment>
+        <translation>播放或暂停回放</translation>
+    </message>
+    <message>
+        <source>%1×</source>
+        <translation>%1×</translation>
+    </message>
+    <message>
+        <source>Replay speed</source>
+        <translation>回放速度</translation>
     </message>
 </context>
 <context>
@@ -1270,6 +1463,73 @@ Database: %2</source>
     <message>
         <source>Full screen</source>
         <translation>全屏</translation>
+    </message>
+</context>
+<context>
+    <name>WorkerCardView</name>
+    <message>
+        <source>Grid</source>
+        <extracomment>How many nearest workers the dispatch card offers (keys 1–9 pick them).</extracomment>
+        <translation>网格</translation>
+    </message>
+    <message>
+        <source>Phone</source>
+        <translation>电话</translation>
+    </message>
+    <message>
+        <source>Period</source>
+        <translation>时段</translation>
+    </message>
+    <message>
+        <source>Distance walked</source>
+        <translation>巡查里程</translation>
+    </message>
+    <message>
+        <source>Time on patrol</source>
+        <translation>巡查时长</translation>
+    </message>
+    <message>
+        <source>Stops</source>
+        <translation>停留</translation>
+    </message>
+    <message>
+        <source>Outside own grid</source>
+        <translation>离开本网格</translation>
+    </message>
+    <message>
+        <source>Incidents in hand</source>
+        <translation>手头事件</translation>
+    </message>
+    <message>
+        <source>Replay the track</source>
+        <translation>轨迹回放</translation>
+    </message>
+    <message>
+        <source>no position reported</source>
+        <translation>未上报位置</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>无</translation>
+    </message>
+</context>
+<context>
+    <name>WorkerState</name>
+    <message>
+        <source>patrolling</source>
+        <translation>巡查中</translation>
+    </message>
+    <message>
+        <source>idle</source>
+        <translation>静止</translation>
+    </message>
+    <message>
+        <source>handling an incident</source>
+        <translation>处置事件中</translation>
+    </message>
+    <message>
+        <source>offline</source>
+        <translation>离线</translation>
     </message>
 </context>
 <context>

@@ -48,14 +48,16 @@ class MapCanvas(pg.PlotWidget):
     """The map: places, live workers and incidents, cameras and a track, in metres around one projection.
 
     Signals (emitted on the GUI thread): ``worker_clicked(int)``, ``incident_clicked(int)``,
-    ``camera_clicked(int)`` with the clicked marker's id, ``village_clicked(int)`` when a
-    click lands inside a village but on no marker.
+    ``camera_clicked(int)`` with the clicked marker's id; a click on no marker gives
+    ``grid_clicked(int)`` when grid outlines are shown and it lands in a grid, and
+    ``village_clicked(int)`` when it lands in a village.
     """
 
     worker_clicked = Signal(int)
     incident_clicked = Signal(int)
     camera_clicked = Signal(int)
     village_clicked = Signal(int)
+    grid_clicked = Signal(int)
     scale_bar: ScaleBar | None = None  # pyqtgraph resizes the view before __init__ has made it
 
     def __init__(self, parent: QWidget | None = None):
@@ -161,6 +163,10 @@ class MapCanvas(pg.PlotWidget):
 
     def layer_visible(self, layer: str) -> bool:
         return self._visible[layer]
+
+    def outlines_shown(self, level: str) -> bool:
+        """Whether a level's outlines are drawn now (grids only when the view is close enough)."""
+        return self._outlines[level].isVisible()
 
     # -- where the view looks ---------------------------------------------------------------------
     def show_everything(self) -> None:
@@ -305,9 +311,13 @@ class MapCanvas(pg.PlotWidget):
         if self._marker_clicked:  # a marker took this click
             self._marker_clicked = False
             return
-        if event.button() != Qt.MouseButton.LeftButton or not self._visible["villages"]:
+        if event.button() != Qt.MouseButton.LeftButton:
             return
         point = self.view.mapSceneToView(event.scenePos())
+        if self._outlines["grid"].isVisible():
+            grid_id = self._outlines["grid"].key_at(point.x(), point.y())
+            if grid_id:
+                self.grid_clicked.emit(grid_id)
         village_id = self._outlines["village"].key_at(point.x(), point.y())
         if village_id:
             self.village_clicked.emit(village_id)

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import (QDateEdit, QFormLayout, QHBoxLayout, QLabel, QLis
 
 from console.core.nearest import NearbyWorker
 from console.storage.map_data import WORKER_STATES
-from console.storage.worker_card import WorkerCard
+from console.storage.worker_card import GridPatrol, WorkerCard
 from widgets import labels
 from widgets.track_replay import TrackReplay
 
@@ -188,3 +188,53 @@ class DispatchCardView(QWidget):
         if item is not None and self.incident_id is not None:
             self.assign_requested.emit(self.incident_id, int(item.data(0, Qt.UserRole)))
 
+
+
+class GridPatrolView(QWidget):
+    """A grid's patrol for a period: the sums over its workers, and each worker's figures.
+
+    ``worker_activated(int)`` (GUI thread): a worker's row was double-clicked.
+    """
+
+    worker_activated = Signal(int)
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.patrol: GridPatrol | None = None
+        self.title = _bold()
+        self.period = QLabel()
+        form = QFormLayout()
+        self.distance, self.time, self.stops, self.outside = QLabel(), QLabel(), QLabel(), QLabel()
+        form.addRow(self.tr("Distance walked"), self.distance)
+        form.addRow(self.tr("Time on patrol"), self.time)
+        form.addRow(self.tr("Stops"), self.stops)
+        form.addRow(self.tr("Outside own grid"), self.outside)
+        self.workers = QTreeWidget(self)
+        self.workers.setRootIsDecorated(False)
+        self.workers.setHeaderLabels([self.tr("Worker"), self.tr("Distance"), self.tr("On patrol"),
+                                      self.tr("Outside")])
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.title)
+        layout.addWidget(self.period)
+        layout.addLayout(form)
+        layout.addWidget(self.workers, 1)
+        self.workers.itemDoubleClicked.connect(
+            lambda item, _col: self.worker_activated.emit(int(item.data(0, Qt.UserRole))))
+
+    def show_patrol(self, patrol: GridPatrol) -> None:
+        self.patrol = patrol
+        self.title.setText(f"{patrol.village_name} · {patrol.grid_name}")
+        self.period.setText(f"{labels.format_short_datetime(patrol.start)} – "
+                            f"{labels.format_short_datetime(patrol.end)}")
+        self.distance.setText(format_distance(patrol.distance_m))
+        self.time.setText(labels.format_duration(patrol.patrol_s))
+        self.stops.setText(str(patrol.stops))
+        self.outside.setText(labels.format_duration(patrol.outside_s))
+        self.workers.clear()
+        for worker_id, name, stats in patrol.workers:
+            item = QTreeWidgetItem([name, format_distance(stats.distance_m), labels.format_duration(stats.patrol_s),
+                                    labels.format_duration(stats.outside_s)])
+            item.setData(0, Qt.UserRole, worker_id)
+            self.workers.addTopLevelItem(item)
+        for column in range(4):
+            self.workers.resizeColumnToContents(column)

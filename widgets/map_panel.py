@@ -17,10 +17,10 @@ from console.core.nearest import nearest_workers
 from console.core.patrol import WorkerState
 from console.core.workflow import OPEN_STATUSES
 from console.storage.map_data import WORKER_STATES, LiveMap, MapPlaces
-from console.storage.worker_card import WorkerCard
+from console.storage.worker_card import GridPatrol, WorkerCard
 from widgets import labels
 from widgets.map_canvas import LAYERS, MapCanvas
-from widgets.map_cards import NEAREST_COUNT, DispatchCardView, WorkerCardView, local_day_span
+from widgets.map_cards import NEAREST_COUNT, DispatchCardView, GridPatrolView, WorkerCardView, local_day_span
 from widgets.map_style import WORKER_STATE_COLOURS
 
 _OFFLINE = WORKER_STATES.index(WorkerState.OFFLINE)
@@ -43,8 +43,9 @@ class MapPanel(QWidget):
     Signals (all on the GUI thread): ``worker_selected(int)``, ``incident_selected(int)``,
     ``village_selected(int)``, ``camera_selected(int)`` when the operator picks one on the
     map or in the search; ``worker_card_requested(int, object, object)`` (worker id, start,
-    end) when a worker's card needs its data for a period; ``assign_requested(int, int)``
-    (incident id, worker id) when the operator dispatches from the map.
+    end) when a worker's card needs its data for a period, ``grid_patrol_requested(int, object,
+    object)`` likewise for a grid's patrol (a click in a grid when grids are shown);
+    ``assign_requested(int, int)`` (incident id, worker id) when the operator dispatches from the map.
     """
 
     worker_selected = Signal(int)
@@ -52,6 +53,7 @@ class MapPanel(QWidget):
     village_selected = Signal(int)
     camera_selected = Signal(int)
     worker_card_requested = Signal(int, object, object)
+    grid_patrol_requested = Signal(int, object, object)
     assign_requested = Signal(int, int)
 
     def __init__(self, parent: QWidget | None = None):
@@ -64,9 +66,10 @@ class MapPanel(QWidget):
         self.canvas = MapCanvas(self)
         self.worker_card = WorkerCardView(self)
         self.dispatch_card = DispatchCardView(self)
+        self.grid_card = GridPatrolView(self)
         self.cards = QStackedWidget(self)
-        self.cards.addWidget(self.worker_card)
-        self.cards.addWidget(self.dispatch_card)
+        for card in (self.worker_card, self.dispatch_card, self.grid_card):
+            self.cards.addWidget(card)
         self.cards.setMinimumWidth(240)
         self.cards.setMaximumWidth(360)
         self.cards.hide()
@@ -108,6 +111,8 @@ class MapPanel(QWidget):
         self.canvas.incident_clicked.connect(self._incident_clicked)
         self.canvas.camera_clicked.connect(self.camera_selected)
         self.canvas.village_clicked.connect(self.village_selected)
+        self.canvas.grid_clicked.connect(self._grid_clicked)
+        self.grid_card.worker_activated.connect(self.select_worker)
         self.search.returnPressed.connect(self._search)
         self.worker_card.period_changed.connect(self.worker_card_requested)
         self.worker_card.incident_activated.connect(self._incident_clicked)
@@ -130,6 +135,17 @@ class MapPanel(QWidget):
         self.canvas.set_live(live)
         if self.selected_incident is not None and self.cards.currentWidget() is self.dispatch_card:
             self._fill_dispatch(self.selected_incident, refresh=True)
+
+    def show_grid_patrol(self, patrol: GridPatrol) -> None:
+        """A grid's patrol arrived (for the grid last clicked)."""
+        self.grid_card.show_patrol(patrol)
+        self.cards.setCurrentWidget(self.grid_card)
+        self.cards.show()
+
+    def _grid_clicked(self, grid_id: int) -> None:
+        if self.live is not None:
+            today = labels.local_time(self.live.at).date()
+            self.grid_patrol_requested.emit(grid_id, *local_day_span(today, today))
 
     def show_worker_card(self, card: WorkerCard) -> None:
         """The data for the selected worker's card arrived (ignored if another worker was picked since)."""

@@ -14,7 +14,7 @@ from console.storage.dispatch import DispatchService
 from console.storage.follow_ups import TaskDraft
 from console.storage.map_data import LiveMap, LiveMapReader, MapPlaces, load_map_places
 from console.storage.situation import SituationWatch
-from console.storage.worker_card import load_worker_card
+from console.storage.worker_card import load_grid_patrol, load_worker_card
 from widgets.map_panel import MapPanel
 
 log = logging.getLogger(__name__)
@@ -50,6 +50,7 @@ class MapRoom(QObject):
         self._timer = QTimer(self, interval=LIVE_REFRESH_MS)
         self._timer.timeout.connect(self.refresh)
         self.panel.worker_card_requested.connect(self._load_card)
+        self.panel.grid_patrol_requested.connect(self._load_grid_patrol)
         self.panel.assign_requested.connect(self._assign)
 
     def start(self) -> None:
@@ -100,6 +101,12 @@ class MapRoom(QObject):
         self.context.tasks.read(load_worker_card, self.context.store, worker_id, start, end,
                                 self.places.projection, on_done=self.panel.show_worker_card,
                                 on_error=lambda exc: self._failed(self.tr("The worker's card could not be read"),
+                                                                  exc))
+
+    def _load_grid_patrol(self, grid_id: int, start, end) -> None:
+        self.context.tasks.read(load_grid_patrol, self.context.store, grid_id, start, end,
+                                on_done=self.panel.show_grid_patrol,
+                                on_error=lambda exc: self._failed(self.tr("The grid's patrol could not be read"),
                                                                   exc))
 
     def _assign(self, incident_id: int, worker_id: int) -> None:

@@ -85,3 +85,53 @@ def load_worker_card(store: Store, worker_id: int, start: datetime, end: datetim
     return WorkerCard(worker_id, code, name, phone, grid_id, grid_name, village_name, start, end, stats,
                       WorkerTrack(t, lon, lat, np.asarray(x, dtype=float), np.asarray(y, dtype=float)),
                       np.array(stops, dtype=float).reshape(-1, 2), [tuple(r) for r in in_hand])
+
+
+@dataclass(frozen=True)
+class GridPatrol:
+    """A grid's patrol over a period: each of its workers' statistics, and the sums."""
+
+    grid_id: int
+    grid_name: str
+    village_name: str
+    start: datetime
+    end: datetime
+    workers: list[tuple[int, str, TrackStats]]  # (worker id, name, statistics)
+
+    @property
+    def distance_m(self) -> float:
+        return sum(stats.distance_m for _id, _name, stats in self.workers)
+
+    @property
+    def patrol_s(self) -> float:
+        return sum(stats.patrol_s for _id, _name, stats in self.workers)
+
+    @property
+    def outside_s(self) -> float:
+        return sum(stats.outside_s for _id, _name, stats in self.workers)
+
+    @property
+    def stops(self) -> int:
+        return sum(len(stats.stops) for _id, _name, stats in self.workers)
+
+
+def load_grid_patrol(store: Store, grid_id: int, start: datetime, end: datetime,
+                     positions: PositionStore | None = None, policy: TrackPolicy = TrackPolicy()) -> GridPatrol:
+    """Patrol statistics of every worker of a grid for ``start``..``end`` (time outside measured against the
+    grid's outline when it has one)."""
+    positions = positions or PositionStore(store)
+    with store.engine.connect() as conn:
+        row = conn.execute(select(Grid.name, Grid.code, Village.name_zh).join(Village, Village.id == Grid.village_id)
+                           .where(Grid.id == grid_id)).one_or_none()
+        if row is None:
+            raise LookupError(f"no grid with id {grid_id}")
+        grid_name, grid_code, village_name = row
+        outline = conn.execute(select(Boundary.geometry).where(Boundary.level == "grid",
+                                                               Boundary.code == grid_code)).scalar()
+        workers = conn.execute(select(Worker.id, Worker.name).where(Worker.grid_id == grid_id)
+                               .order_by(Worker.id)).all()
+    region = Region(json.loads(outline)) if outline else None
+    stats = [(worker_id, name, track_statistics((p.fix() for p in positions.track(worker_id, to_epoch(start),
+                                                                                   to_epoch(end))), policy, region))
+             for worker_id, name in workers]
+    return GridPatrol(grid_id, grid_name, village_name, start, end, stats)

@@ -509,6 +509,41 @@
     </message>
 </context>
 <context>
+    <name>GridPatrolView</name>
+    <message>
+        <source>Distance walked</source>
+        <translation>巡查里程</translation>
+    </message>
+    <message>
+        <source>Time on patrol</source>
+        <translation>巡查时长</translation>
+    </message>
+    <message>
+        <source>Stops</source>
+        <translation>停留</translation>
+    </message>
+    <message>
+        <source>Outside own grid</source>
+        <translation>离开本网格</translation>
+    </message>
+    <message>
+        <source>Worker</source>
+        <translation>网格员</translation>
+    </message>
+    <message>
+        <source>Distance</source>
+        <translation>里程</translation>
+    </message>
+    <message>
+        <source>On patrol</source>
+        <translation>巡查</translation>
+    </message>
+    <message>
+        <source>Outside</source>
+        <translation>离开网格</translation>
+    </message>
+</context>
+<context>
     <name>IncidentActions</name>
     <message>
         <source>&amp;Accept</source>
@@ -1002,6 +1037,10 @@ Database: %2</source>
     <message>
         <source>The worker&apos;s card could not be read</source>
         <translation>无法读取网格员信息</translation>
+    </message>
+    <message>
+        <source>The grid&apos;s patrol could not be read</source>
+        <translation>无法读取网格巡查情况</translation>
     </message>
     <message>
         <source>Incident #%1 assigned from the map</source>

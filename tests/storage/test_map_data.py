@@ -13,7 +13,7 @@ from console.demo import write_demo_data
 from console.storage.dispatch import DispatchService
 from console.storage.map_data import WORKER_STATES, LiveMapReader, load_map_places
 from console.storage.positions import PositionRow, PositionStore
-from console.storage.worker_card import load_worker_card
+from console.storage.worker_card import load_grid_patrol, load_worker_card
 from tests.demo.support import UNTIL, new_store
 
 
@@ -77,6 +77,10 @@ def test_workers_are_patrolling_idle_handling_or_offline(town):
     assert card.stats.distance_m == pytest.approx(15 * 0.0008 * 96_218, rel=0.03)  # 1.15 km east
     assert len(card.track.t) == 16 and card.track.position_at(start + 7.5 * 60) is not None
     assert card.in_hand == []
+    grid = load_grid_patrol(town, card.grid_id, UNTIL, UNTIL + timedelta(hours=1), positions)
+    walked = {worker_id: stats.distance_m for worker_id, _name, stats in grid.workers}
+    assert walked[walker] == pytest.approx(card.stats.distance_m)
+    assert grid.distance_m == pytest.approx(sum(walked.values())) and grid.grid_name == card.grid_name
 
     service.resolve(open_incident, "tester", "done")  # out of the handler's hands: standing still is idle
     report(16, {walker: 0.0008 * 16, stander: 0.00001, handler: 0.0})

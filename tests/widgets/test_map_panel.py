@@ -14,7 +14,7 @@ from console.core.patrol import TrackStats
 from console.core.redlight import VillageCounts
 from console.storage.map_data import (LiveIncidents, LiveMap, LiveWorkers, MapPlaces, Outline, PlaceMarks,
                                       WorkerDirectory)
-from console.storage.worker_card import WorkerCard, WorkerTrack
+from console.storage.worker_card import GridPatrol, WorkerCard, WorkerTrack
 from widgets.map_panel import MapPanel
 from widgets.map_style import WORKER_STATE_COLOURS
 from widgets.scale_bar import MAX_BAR_PX, round_length_m
@@ -176,3 +176,22 @@ def test_replaying_a_track_moves_the_marker_along_it(qtbot, panel):
     view.replay.play_button.setChecked(True)
     qtbot.waitUntil(lambda: not view.replay.play_button.isChecked(), timeout=3_000)  # played to the end
     assert view.replay.slider.value() == view.replay.slider.maximum()
+
+
+def test_clicking_a_grid_shows_its_patrol_and_leads_to_its_workers(qtbot, panel):
+    panel.canvas.centre_on(1000, 0, width_m=3_000)  # close enough for grid outlines
+    qtbot.waitUntil(lambda: panel.canvas.outlines_shown("grid"))  # switched on once the zoom settles
+    with qtbot.waitSignal(panel.grid_patrol_requested) as request:
+        _click(qtbot, panel, 1300, -700)
+    grid_id, start, end = request.args
+    assert grid_id == 2 and end - start == timedelta(days=1)
+    patrol = GridPatrol(2, "西村第1网格", "西村", start, end,
+                        [(13, "王五", TrackStats(distance_m=1200.0, patrol_s=3600.0)),
+                         (14, "赵六", TrackStats(distance_m=800.0, patrol_s=1800.0, outside_s=600.0))])
+    panel.show_grid_patrol(patrol)
+    card = panel.grid_card
+    assert panel.cards.currentWidget() is card
+    assert card.distance.text() == "2.0 km" and card.workers.topLevelItemCount() == 2
+    with qtbot.waitSignal(panel.worker_card_requested) as opened:
+        card.workers.itemDoubleClicked.emit(card.workers.topLevelItem(1), 0)
+    assert opened.args[0] == 14

@@ -35,6 +35,8 @@ def add_map_parsers(commands) -> None:
                        help="allow listening on an address other phones can reach (no authentication!)")
     serve.add_argument("--offline-after", type=_minutes, default=10.0, metavar="MIN",
                        help="flag a phone offline after this many silent minutes (default 10)")
+    serve.add_argument("--retention-days", type=_retention_days, default=90.0, metavar="DAYS",
+                       help="delete positions older than this (default 90; 0 keeps them all)")
     serve.set_defaults(map_action=_serve)
 
     devices = commands.add_parser("devices", help="list or register the phones that report workers' positions")
@@ -103,7 +105,8 @@ def _serve(store, args, fail: Fail) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s", stream=sys.stderr)
     try:
         handle = start_service(store, bind=args.bind, osmand_port=args.osmand_port, http_port=args.http_port,
-                               allow_remote=args.allow_remote, offline_after_s=args.offline_after * 60)
+                               allow_remote=args.allow_remote, offline_after_s=args.offline_after * 60,
+                               retention_days=args.retention_days or None)
     except ServiceError as exc:
         return fail(str(exc))
     print(f"OsmAnd (Traccar Client): {handle.osmand_url}", flush=True)
@@ -192,6 +195,16 @@ def _port(text: str) -> int:
     if not text.isdigit() or not 0 <= int(text) <= 65535:
         raise argparse.ArgumentTypeError(f"not a port number: {text!r}")
     return int(text)
+
+
+def _retention_days(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of days: {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must not be negative: {text}")
+    return value
 
 
 def _minutes(text: str) -> float:

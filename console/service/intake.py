@@ -66,6 +66,10 @@ class IntakeConfig:
     allow_remote: bool = False
     offline_after_s: float = 600.0
     offline_check_s: float = 30.0
+    #: Positions older than this many days are deleted (every ``retention_check_s``); None keeps them all.
+    #: At ~55 bytes a position, a worker reporting every 5 s for 8 hours a day adds ~0.3 MB a day.
+    retention_days: float | None = 90.0
+    retention_check_s: float = 3_600.0
     max_batch: int = 5_000
     max_pending: int = 50_000
     future_tolerance_s: float = 86_400.0
@@ -349,6 +353,20 @@ class ServiceHandle:
         """Flag silent phones now (the service also does it every ``offline_check_s``); returns the new ones."""
         return self._writer.run_job(self._flag_offline).result(timeout)
 
+    def apply_retention(self, timeout: float = 600.0) -> int:
+        """Delete positions past the retention period now (the service also does it every
+        ``retention_check_s``); returns how many were deleted."""
+        return self._writer.run_job(self._delete_old_positions).result(timeout)
+
+    def _delete_old_positions(self) -> int:
+        days = self._config.retention_days
+        if days is None:
+            return 0
+        removed = self._positions.delete_older_than(days)
+        if removed:
+            log.info("retention: deleted %d positions older than %g days", removed, days)
+        return removed
+
     def _flag_offline(self) -> list[DeviceRecord]:
         flagged = self._positions.flag_offline(self._config.offline_after_s)
         for device in flagged:
@@ -442,7 +460,9 @@ def start_service(store: Store, config: IntakeConfig | None = None, *, clock: Cl
     writer.start()
     handle = ServiceHandle(config.bind, outcome["osmand"], outcome["http"], stats, loop, thread, writer, server,
                            service, positions, config)
-    _schedule_offline_checks(handle, loop, config.offline_check_s)
+    _schedule(handle, loop, config.offline_check_s, handle._flag_offline)
+    if config.retention_days is not None:
+        _schedule(handle, loop, config.retention_check_s, handle._delete_old_positions, first_after_s=60.0)
     log.info("position intake listening: OsmAnd on %s, OwnTracks on %s", handle.osmand_url, handle.owntracks_url)
     return handle
 
@@ -454,13 +474,16 @@ async def _listen(server: HttpServer, host: str, port: int, handler) -> int:
         raise ServiceError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
 
 
-def _schedule_offline_checks(handle: ServiceHandle, loop: asyncio.AbstractEventLoop, every_s: float) -> None:
-    def check() -> None:
+def _schedule(handle: ServiceHandle, loop: asyncio.AbstractEventLoop, every_s: float, job: Callable,
+              first_after_s: float | None = None) -> None:
+    """Run ``job`` on the writer thread every ``every_s`` seconds while the service runs."""
+    def run() -> None:
         if handle._stopped:
             return
-        handle._writer.run_job(handle._flag_offline)
-        loop.call_later(every_s, check)
-    loop.call_soon_threadsafe(lambda: loop.call_later(every_s, check))
+        handle._writer.run_job(job)
+        loop.call_later(every_s, run)
+    first = every_s if first_after_s is None else first_after_s
+    loop.call_soon_threadsafe(lambda: loop.call_later(first, run))
 
 
 def _url_host(host: str) -> str:

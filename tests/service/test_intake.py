@@ -77,3 +77,29 @@ def test_stop_closes_the_ports(store, positions, clock):
     handle.stop()
     with pytest.raises(OSError):
         request(port, "GET", f"/?id={PHONE}&lat=30.1&lon=120.3")
+
+
+def test_positions_past_the_retention_period_are_deleted(store, clock, positions):
+    handle = start_service(store, clock=clock, osmand_port=0, http_port=0, retention_days=30,
+                           retention_check_s=3600)
+    try:
+        for days_ago in (40, 31, 29, 1):
+            t = T0 - days_ago * 86_400
+            assert request(handle.osmand_port, "GET", f"/?id={PHONE}&lat=30.1&lon=120.3&timestamp={t}").status == 200
+        assert positions.count() == 4
+        assert handle.apply_retention() == 2
+        worker = positions.device(PHONE).worker_id
+        kept = positions.track(worker, T0 - 60 * 86_400, T0)
+        assert [round((T0 - p.t) / 86_400) for p in kept] == [29, 1]
+    finally:
+        handle.stop()
+
+
+def test_a_retention_of_none_keeps_everything(store, clock, positions):
+    handle = start_service(store, clock=clock, osmand_port=0, http_port=0, retention_days=None)
+    try:
+        t = T0 - 400 * 86_400
+        request(handle.osmand_port, "GET", f"/?id={PHONE}&lat=30.1&lon=120.3&timestamp={t}")
+        assert handle.apply_retention() == 0 and positions.count() == 1
+    finally:
+        handle.stop()

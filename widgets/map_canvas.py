@@ -20,9 +20,11 @@ from PySide6.QtGui import QBrush, QColor, QPalette
 from PySide6.QtWidgets import QWidget
 
 from console.core.redlight import RedLightPolicy
+from console.maps.setting import BaseMapSetting
 from console.storage.map_data import LiveMap, MapPlaces, PlaceMarks
 from widgets.map_style import (INCIDENT_STATUS_COLOURS, LEVEL_SIZES, NO_PEN, OUTLINE_PENS, WORKER_STATE_COLOURS,
                                share_colour)
+from widgets.base_map import BaseMapLayer
 from widgets.outlines_item import OutlinesItem
 from widgets.point_cloud import PointCloudItem
 from widgets.scale_bar import ScaleBar
@@ -50,7 +52,8 @@ class MapCanvas(pg.PlotWidget):
     Signals (emitted on the GUI thread): ``worker_clicked(int)``, ``incident_clicked(int)``,
     ``camera_clicked(int)`` with the clicked marker's id; a click on no marker gives
     ``grid_clicked(int)`` when grid outlines are shown and it lands in a grid, and
-    ``village_clicked(int)`` when it lands in a village.
+    ``village_clicked(int)`` when it lands in a village; ``base_map_failed(str)`` with a
+    translated reason when the base map cannot be shown.
     """
 
     worker_clicked = Signal(int)
@@ -58,7 +61,9 @@ class MapCanvas(pg.PlotWidget):
     camera_clicked = Signal(int)
     village_clicked = Signal(int)
     grid_clicked = Signal(int)
+    base_map_failed = Signal(str)
     scale_bar: ScaleBar | None = None  # pyqtgraph resizes the view before __init__ has made it
+    base_map: BaseMapLayer | None = None
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent, background=None)
@@ -238,6 +243,25 @@ class MapCanvas(pg.PlotWidget):
             self._village_buckets[village_id] = (10 if counts and counts.total and share >= self._red_threshold
                                                  else min(int(share * 10), 9))
         self._apply_shading()
+
+    def set_base_map(self, setting: BaseMapSetting) -> None:
+        """Draw this base map under everything (an empty source: none); needs :meth:`set_places` first."""
+        if self.places is None:
+            return
+        if self.base_map is None:
+            if not setting.enabled:
+                return
+            self.base_map = BaseMapLayer(self.places.projection, setting, parent=self)
+            self.base_map.load_failed.connect(self.base_map_failed)
+            self.base_map.attach(self.view)
+        else:
+            self.base_map.set_setting(setting)
+        self.set_translucent_shading(setting.enabled)
+
+    def shutdown(self) -> None:
+        """The map is closing: stop the base map's fetching threads."""
+        if self.base_map is not None:
+            self.base_map.shutdown()
 
     def set_translucent_shading(self, translucent: bool) -> None:
         """Shade villages translucently (over a base map) or opaquely over the plain background (cheaper)."""

@@ -45,6 +45,7 @@ class MapPanel(QWidget):
     map or in the search; ``worker_card_requested(int, object, object)`` (worker id, start,
     end) when a worker's card needs its data for a period, ``grid_patrol_requested(int, object,
     object)`` likewise for a grid's patrol (a click in a grid when grids are shown);
+    ``base_map_requested()`` when the operator wants to choose the base map;
     ``assign_requested(int, int)`` (incident id, worker id) when the operator dispatches from the map.
     """
 
@@ -54,6 +55,7 @@ class MapPanel(QWidget):
     camera_selected = Signal(int)
     worker_card_requested = Signal(int, object, object)
     grid_patrol_requested = Signal(int, object, object)
+    base_map_requested = Signal()
     assign_requested = Signal(int, int)
 
     def __init__(self, parent: QWidget | None = None):
@@ -90,6 +92,8 @@ class MapPanel(QWidget):
         self.toolbar.addSeparator()
         self.fit_action = self.toolbar.addAction(self.tr("Show all"))
         self.fit_action.triggered.connect(self.canvas.show_everything)
+        self.base_map_action = self.toolbar.addAction(self.tr("Base map…"))
+        self.base_map_action.triggered.connect(self.base_map_requested)
         self.search = QLineEdit(self)
         self.search.setPlaceholderText(self.tr("Find a worker by name or grid…"))
         self.search.setClearButtonEnabled(True)

@@ -51,7 +51,7 @@ class MainWindow(QMainWindow):
         self.detail = IncidentDetailPane(context.tasks, context.service, context.lang, self)
         self.duties = BackgroundDuties(context, simulation_speed, parent=self)
         self.video = VideoRoom(context, settings, self)
-        self.map = MapRoom(context, self)
+        self.map = MapRoom(context, settings, self)
         self.follow_ups = FollowUpDesk(context, self)
         self.intake = PositionIntake(context, simulation_speed, self) if context.is_demo else None
 

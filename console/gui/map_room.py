@@ -9,12 +9,15 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from console.core.clock import Clock
 from console.core.workflow import Status
 from console.gui.context import ConsoleContext
+from console.gui.settings import ConsoleSettings
 from console.storage.db import Store
 from console.storage.dispatch import DispatchService
 from console.storage.follow_ups import TaskDraft
 from console.storage.map_data import LiveMap, LiveMapReader, MapPlaces, load_map_places
 from console.storage.situation import SituationWatch
 from console.storage.worker_card import load_grid_patrol, load_worker_card
+from widgets.base_map import load_base_map_setting, save_base_map_setting
+from widgets.base_map_dialog import BaseMapDialog
 from widgets.map_panel import MapPanel
 
 log = logging.getLogger(__name__)
@@ -39,9 +42,10 @@ class MapRoom(QObject):
     follow_ups_due = Signal(list)
     message = Signal(str)
 
-    def __init__(self, context: ConsoleContext, parent: QObject | None = None):
+    def __init__(self, context: ConsoleContext, settings: ConsoleSettings, parent: QObject | None = None):
         super().__init__(parent)
         self.context = context
+        self.settings = settings
         self.panel = MapPanel()
         self.places: MapPlaces | None = None
         self.reader: LiveMapReader | None = None
@@ -51,6 +55,8 @@ class MapRoom(QObject):
         self._timer.timeout.connect(self.refresh)
         self.panel.worker_card_requested.connect(self._load_card)
         self.panel.grid_patrol_requested.connect(self._load_grid_patrol)
+        self.panel.base_map_requested.connect(self.choose_base_map)
+        self.panel.canvas.base_map_failed.connect(self.message)
         self.panel.assign_requested.connect(self._assign)
 
     def start(self) -> None:
@@ -60,6 +66,15 @@ class MapRoom(QObject):
 
     def stop(self) -> None:
         self._timer.stop()
+        self.panel.canvas.shutdown()
+
+    def choose_base_map(self) -> None:
+        """Ask for the base map; the choice is drawn at once and remembered."""
+        dialog = BaseMapDialog(load_base_map_setting(self.settings), self.panel)
+        if dialog.exec():
+            setting = dialog.setting()
+            save_base_map_setting(self.settings, setting)
+            self.panel.canvas.set_base_map(setting)
 
     def refresh(self) -> None:
         """Re-read the live part now (skipped while the previous read is still running)."""
@@ -80,6 +95,7 @@ class MapRoom(QObject):
         self.places = places
         self.reader = LiveMapReader(self.context.store, places.projection, self.context.clock)
         self.panel.set_places(places)
+        self.panel.canvas.set_base_map(load_base_map_setting(self.settings))
         self.places_loaded.emit(places)
         self.refresh()
         self._timer.start()

@@ -174,10 +174,60 @@
     </message>
 </context>
 <context>
+    <name>BaseMapDialog</name>
+    <message>
+        <source>Base map</source>
+        <translation>底图</translation>
+    </message>
+    <message>
+        <source>a tile folder, an .mbtiles file or http://host/tiles/{z}/{x}/{y}.png</source>
+        <translation>瓦片目录、.mbtiles 文件或 http://主机/tiles/{z}/{x}/{y}.png</translation>
+    </message>
+    <message>
+        <source>Folder…</source>
+        <translation>目录…</translation>
+    </message>
+    <message>
+        <source>MBTiles file…</source>
+        <translation>MBTiles 文件…</translation>
+    </message>
+    <message>
+        <source>The tiles are drawn in GCJ-02 (Chinese base maps)</source>
+        <translation>瓦片为 GCJ-02 坐标（国内底图）</translation>
+    </message>
+    <message>
+        <source>Tiles</source>
+        <translation>瓦片</translation>
+    </message>
+    <message>
+        <source>Strength</source>
+        <translation>浓度</translation>
+    </message>
+    <message>
+        <source>Zoom levels (URL)</source>
+        <translation>缩放级别（URL）</translation>
+    </message>
+    <message>
+        <source>Leave the tiles empty for no base map. Tiles are fetched in the background and kept in a cache on this computer.</source>
+        <translation>瓦片留空则不显示底图。瓦片在后台获取，并缓存在本机。</translation>
+    </message>
+    <message>
+        <source>Tile folder ({z}/{x}/{y}.png)</source>
+        <translation>瓦片目录（{z}/{x}/{y}.png）</translation>
+    </message>
+    <message>
+        <source>MBTiles file</source>
+        <translation>MBTiles 文件</translation>
+    </message>
+    <message>
+        <source>MBTiles (*.mbtiles)</source>
+        <translation>MBTiles (*.mbtiles)</translation>
+    </message>
+</context>
+<context>
     <name>BaseMapLayer</name>
     <message>
         <source>Base map unavailable: %1</source>
-        <extracomment>Threads that open sources and fetch and decode tiles (a dead server holds one each until its timeout). Tiles kept in memory (a 256 px tile is 256 KiB); never fewer than the view needs. A view that needs more tiles than this at the source&apos;s coarsest zoom shows no base map. Tiles are fetched for the view plus this share of its width and height on every side. Range changes are gathered for this long before tiles are worked out again. After a source error, new requests pause this long, doubling up to :data:`RETRY_MAX_S`. ``load_failed`` is emitted at most once in this many seconds (a flapping server must not spam). The base map&apos;s z-value among the view&apos;s items: below everything. Where the base-map setting lives in QSettings. generation, TileKey, decoded QImage (None: no such tile), error text (&quot;&quot; when none); emitted by workers. generation, the opened TileSource (None on failure), error text; emitted by workers. The tiles on screen changed (a tile arrived, the view moved on, the setting changed). GUI thread. The base map cannot be shown: a translated one-line reason. Emitted on the GUI thread, once per failure (again only after the source worked in between) and at most once a minute.</extracomment>
         <translation>底图不可用：%1</translation>
     </message>
 </context>
@@ -1013,6 +1063,10 @@ Database: %2</source>
     <message>
         <source>Show all</source>
         <translation>全部显示</translation>
+    </message>
+    <message>
+        <source>Base map…</source>
+        <translation>底图…</translation>
     </message>
     <message>
         <source>Find a worker by name or grid…</source>

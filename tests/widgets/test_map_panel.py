@@ -70,7 +70,6 @@ def panel(qtbot):
     panel.set_places(_places())
     panel.set_live(_live())
     panel.canvas.show_everything()
-    qtbot.wait(50)
     return panel
 
 
@@ -88,10 +87,8 @@ def test_switching_the_workers_layer_off_hides_their_markers(qtbot, panel):
     patrolling = WORKER_STATE_COLOURS[PATROLLING][1]
     assert _colour_at(panel, -1500, 300) == patrolling
     panel.layer_actions["workers"].setChecked(False)
-    qtbot.wait(20)
     assert _colour_at(panel, -1500, 300) != patrolling
     panel.layer_actions["workers"].setChecked(True)
-    qtbot.wait(20)
     assert _colour_at(panel, -1500, 300) == patrolling
 
 
@@ -135,7 +132,6 @@ def test_clicking_inside_a_village_selects_the_village(qtbot, panel):
 def test_a_red_light_village_is_shaded_red(qtbot, panel):
     before = _colour_at(panel, -1800, -800)
     panel.set_live(_live(red_village=1))
-    qtbot.wait(20)
     after = _colour_at(panel, -1800, -800)
     assert before.red() - before.green() < 20  # green to amber: few events unresolved
     assert after.red() - after.green() > 60  # red
@@ -144,7 +140,6 @@ def test_a_red_light_village_is_shaded_red(qtbot, panel):
 def test_the_scale_bar_shows_a_round_length_at_every_zoom(qtbot, panel):
     for width in (4000, 900, 120):
         panel.canvas.centre_on(0, 0, width_m=width)
-        qtbot.wait(20)
         bar = panel.canvas.scale_bar
         assert bar.metres == round_length_m(bar.metres) and 0 < bar.pixels <= MAX_BAR_PX
         assert bar.pixels * panel.canvas.view.viewPixelSize()[0] == pytest.approx(bar.metres, rel=1e-6)
@@ -195,3 +190,24 @@ def test_clicking_a_grid_shows_its_patrol_and_leads_to_its_workers(qtbot, panel)
     with qtbot.waitSignal(panel.worker_card_requested) as opened:
         card.workers.itemDoubleClicked.emit(card.workers.topLevelItem(1), 0)
     assert opened.args[0] == 14
+
+
+def test_a_base_map_is_drawn_under_the_places_and_the_shading_lets_it_through(qtbot, panel, tmp_path):
+    from console.maps.setting import BaseMapSetting
+    from console.maps.tiles import tiles_in_bounds
+    from tests.maps.tile_fixtures import make_xyz_dir, solid_png
+
+    (west, south) = PROJECTION.to_lonlat(-3000, -2000)
+    (east, north) = PROJECTION.to_lonlat(3000, 2000)
+    tiles = {tuple(key): solid_png((200, 30, 200)) for z in range(12, 18)
+             for key in tiles_in_bounds(west, south, east, north, z)}
+    folder = make_xyz_dir(tmp_path / "tiles", tiles)
+    panel.layer_actions["villages"].setChecked(False)  # no shading over the spot we look at
+    panel.canvas.set_base_map(BaseMapSetting(str(folder)))
+    layer = panel.canvas.base_map
+    qtbot.waitUntil(lambda: layer.is_complete() and bool(layer.drawn_tiles()), timeout=10_000)
+    assert _colour_at(panel, -1700, -700).getRgb()[:3] == (200, 30, 200)
+    panel.canvas.set_base_map(BaseMapSetting(""))  # no base map again
+    qtbot.waitUntil(lambda: not layer.drawn_tiles(), timeout=5_000)
+    assert _colour_at(panel, -1700, -700).getRgb()[:3] != (200, 30, 200)
+    panel.canvas.shutdown()

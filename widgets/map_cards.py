@@ -6,8 +6,9 @@ from datetime import date, datetime, time, timedelta
 
 from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import (QDateEdit, QFormLayout, QHBoxLayout, QLabel, QListWidget, QListWidgetItem,
-                               QPushButton, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QDateEdit, QFileDialog, QFormLayout, QHBoxLayout, QLabel, QListWidget,
+                               QListWidgetItem, QMessageBox, QPushButton, QTreeWidget, QTreeWidgetItem, QVBoxLayout,
+                               QWidget)
 
 from console.core.nearest import NearbyWorker
 from console.storage.map_data import WORKER_STATES
@@ -73,6 +74,7 @@ class WorkerCardView(QWidget):
         self.in_hand = QListWidget(self)
         self.in_hand.setMaximumHeight(110)
         self.replay = TrackReplay(self)
+        self.export_button = QPushButton(self.tr("Export the track as GPX…"), self)
         layout = QVBoxLayout(self)
         layout.addWidget(self.title)
         layout.addWidget(self.state)
@@ -81,7 +83,9 @@ class WorkerCardView(QWidget):
         layout.addWidget(self.in_hand)
         layout.addWidget(QLabel(self.tr("Replay the track")))
         layout.addWidget(self.replay)
+        layout.addWidget(self.export_button)
         layout.addStretch(1)
+        self.export_button.clicked.connect(self._export)
         self.in_hand.itemDoubleClicked.connect(lambda item: self.incident_activated.emit(item.data(Qt.UserRole)))
         self.first_day.dateChanged.connect(self._period_edited)
         self.last_day.dateChanged.connect(self._period_edited)
@@ -111,6 +115,7 @@ class WorkerCardView(QWidget):
         if not card.in_hand:
             self.in_hand.addItem(QListWidgetItem(self.tr("none")))
         self.replay.set_track(card.track)
+        self.export_button.setEnabled(len(card.track.t) > 0)
 
     def _period_edited(self) -> None:
         if self.card is None:
@@ -120,6 +125,23 @@ class WorkerCardView(QWidget):
             first, last = last, first
         start, end = local_day_span(first, last)
         self.period_changed.emit(self.card.worker_id, start, end)
+
+    def _export(self) -> None:
+        card = self.card
+        if card is None or not len(card.track.t):
+            return
+        day = labels.local_time(card.start).date().isoformat()
+        path, _ = QFileDialog.getSaveFileName(self, self.tr("Export the track"), f"{card.code}-{day}.gpx",
+                                              self.tr("GPX tracks (*.gpx)"))
+        if not path:
+            return
+        try:
+            with open(path, "wb") as stream:
+                stream.write(card.track.gpx(f"{card.name} {day}"))
+        except OSError as exc:
+            QMessageBox.warning(self, self.tr("Export the track"),
+                                self.tr("The track could not be written to %1: %2")
+                                .replace("%1", path).replace("%2", exc.strerror or str(exc)))
 
 
 def local_day_span(first: date, last: date) -> tuple[datetime, datetime]:

@@ -173,18 +173,20 @@ def write_demo_data(store: Store, scale: str = "town", days: int | None = None, 
         history = HistoryGenerator(world, taxonomy, until=until, days=days, seed=seed)
         history.number_digits = max(4, len(str(max((d.count for d in history.plan.days), default=1))))
         state.check()
-        incident_table.start(history)
-        # Leaving WAL mode for the load needs the database to ourselves: close the pool's idle connections.
-        store.engine.dispose()
-        raw = store.engine.raw_connection()
         try:
-            loader = _BulkLoader(raw.driver_connection, state)
-            with loader.tuned(), loader.attached(incident_table):
-                summary = loader.write(world, history, incident_table, replace=replace, days=days, until=until)
+            incident_table.start(history)
+            # Leaving WAL mode for the load needs the database to ourselves: close the pool's idle connections.
+            store.engine.dispose()
+            raw = store.engine.raw_connection()
+            try:
+                loader = _BulkLoader(raw.driver_connection, state)
+                with loader.tuned(), loader.attached(incident_table):
+                    summary = loader.write(world, history, incident_table, replace=replace, days=days,
+                                           until=until)
+            finally:
+                raw.close()
         except IncidentTableError as exc:
             raise DemoDataError(f"building the incident table failed: {exc}") from None
-        finally:
-            raw.close()
     summary.seconds = time.perf_counter() - started
     state.set_progress(1.0, f"Wrote {summary.incidents:,} incidents")
     log.info("demo data written: %s", summary.describe().replace("\n", "; "))

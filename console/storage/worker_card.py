@@ -5,12 +5,14 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import datetime
+from typing import NamedTuple
 
 import numpy as np
 from sqlalchemy import select
 
 from console.core.clock import to_epoch
 from console.core.geo import LocalProjection, Region
+from console.core.gpx import track_gpx
 from console.core.patrol import TrackPolicy, TrackStats, track_statistics
 from console.core.workflow import OPEN_STATUSES
 from console.storage.db import Store
@@ -18,6 +20,12 @@ from console.storage.models import Boundary, Grid, Incident, Village, Worker
 from console.storage.positions import PositionStore
 
 _OPEN = tuple(s.value for s in OPEN_STATUSES)
+
+
+class _Fix(NamedTuple):
+    t: float
+    lon: float
+    lat: float
 
 
 @dataclass(frozen=True)
@@ -29,6 +37,11 @@ class WorkerTrack:
     lat: np.ndarray
     x: np.ndarray
     y: np.ndarray
+
+    def gpx(self, name: str) -> bytes:
+        """The track as a GPX 1.1 document (WGS-84, one ``trkpt`` per stored position)."""
+        points = (_Fix(float(t), float(lon), float(lat)) for t, lon, lat in zip(self.t, self.lon, self.lat))
+        return track_gpx(name, points)
 
     def position_at(self, when: float) -> tuple[float, float] | None:
         """Where the worker was at ``when`` (metres, interpolated between fixes); None outside the track."""

@@ -1590,6 +1590,10 @@ Database: %2</source>
         <translation>离开本网格</translation>
     </message>
     <message>
+        <source>Export the track as GPX…</source>
+        <translation>导出轨迹为 GPX…</translation>
+    </message>
+    <message>
         <source>Incidents in hand</source>
         <translation>手头事件</translation>
     </message>
@@ -1604,6 +1608,18 @@ Database: %2</source>
     <message>
         <source>none</source>
         <translation>无</translation>
+    </message>
+    <message>
+        <source>Export the track</source>
+        <translation>导出轨迹</translation>
+    </message>
+    <message>
+        <source>GPX tracks (*.gpx)</source>
+        <translation>GPX 轨迹 (*.gpx)</translation>
+    </message>
+    <message>
+        <source>The track could not be written to %1: %2</source>
+        <translation>轨迹无法写入 %1：%2</translation>
     </message>
 </context>
 <context>

@@ -360,10 +360,18 @@ def test_cancelling_stops_the_helper_process_and_leaves_nothing(tmp_path, monkey
     assert scratch_files and not _leftovers(scratch_files)
 
 
-def test_a_failing_helper_process_leaves_the_store_untouched(tmp_path, monkeypatch):
+@pytest.mark.parametrize("dies", ["at once", "before the plan is sent"])
+def test_a_failing_helper_process_leaves_the_store_untouched(tmp_path, monkeypatch, dies):
     from console.demo import incident_builder
     monkeypatch.setattr(incident_builder, "HELPER_PROCESS_FROM", 0)
     monkeypatch.setattr(incident_builder, "HELPER_MODULE", "gridwatch_no_such_helper")  # fails at once
+    if dies == "before the plan is sent":  # the pipe is broken by the time the writer says "go"
+        real_start = incident_builder.IncidentTableBuilder.start
+
+        def start_late(self, history):
+            self._process.wait()
+            real_start(self, history)
+        monkeypatch.setattr(incident_builder.IncidentTableBuilder, "start", start_late)
     store = new_store(tmp_path / "failing.db")
     with pytest.raises(DemoDataError, match="incident table"):
         write_demo_data(store, days=1, until=UNTIL)

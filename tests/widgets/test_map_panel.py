@@ -211,3 +211,22 @@ def test_a_base_map_is_drawn_under_the_places_and_the_shading_lets_it_through(qt
     qtbot.waitUntil(lambda: not layer.drawn_tiles(), timeout=5_000)
     assert _colour_at(panel, -1700, -700).getRgb()[:3] != (200, 30, 200)
     panel.canvas.shutdown()
+
+
+def test_the_track_exports_as_gpx(qtbot, panel, tmp_path, monkeypatch):
+    from xml.etree import ElementTree as ET
+    from PySide6.QtWidgets import QFileDialog
+    panel.select_worker(11)
+    t = np.array([0.0, 5.0, 10.0]) + AT.timestamp()
+    x, y = np.array([-1500.0, -1490.0, -1480.0]), np.array([300.0, 300.0, 300.0])
+    lon, lat = PROJECTION.to_lonlat(x, y)
+    panel.show_worker_card(WorkerCard(11, "W11", "张三", "138****0011", 1, "东村第1网格", "东村", AT,
+                                      AT + timedelta(days=1), TrackStats(), WorkerTrack(t, lon, lat, x, y),
+                                      np.empty((0, 2)), []))
+    target = tmp_path / "track.gpx"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *args, **kwargs: (str(target), ""))
+    qtbot.mouseClick(panel.worker_card.export_button, Qt.MouseButton.LeftButton)
+    points = ET.parse(target).getroot().findall(".//{http://www.topografix.com/GPX/1/1}trkpt")
+    assert [float(p.get("lon")) for p in points] == pytest.approx(list(lon), abs=1e-6)
+    assert [float(p.get("lat")) for p in points] == pytest.approx(list(lat), abs=1e-6)
+    assert points[0].find("{http://www.topografix.com/GPX/1/1}time").text == "2026-11-29T02:00:00Z"

@@ -171,10 +171,15 @@ class PatrolSimulator:
             return self._counted.wait_for(lambda: self.sent >= count, timeout)
 
     def _run(self) -> None:
+        # Spread each round's reports over the round, as phones do, rather than in one burst: a burst of
+        # hundreds of requests makes every other thread of the process (the console's GUI among them)
+        # wait for the interpreter.
         while not self._stop.is_set():
             started = time.monotonic()
-            for target in self.reports(started - self._started_at):
-                if self._stop.is_set():
+            targets = self.reports(started - self._started_at)
+            gap = 0.8 * self.report_every_s / max(1, len(targets))
+            for index, target in enumerate(targets):
+                if self._stop.wait(max(0.0, started + index * gap - time.monotonic())):
                     return
                 self._send(target)
             self._stop.wait(max(0.0, self.report_every_s - (time.monotonic() - started)))

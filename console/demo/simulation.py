@@ -235,7 +235,7 @@ class Simulation:
                 continue
             since = changed_at.get(row.id, at)
             self._plans[row.id] = self._plan(row.id, row.version, row.status, row.level, bool(row.one_key),
-                                             row.subitem, row.assignee_text.split("、")[0], since)
+                                             row.subitem, row.assignee_text.split("、")[0], since, at)
 
     @staticmethod
     def _last_change_times(conn, ids: list[int]) -> dict[int, float]:
@@ -251,8 +251,13 @@ class Simulation:
         return times
 
     def _plan(self, incident_id: int, version: int, status: str, level: int, one_key: bool, subitem: str,
-              actor: str, since: float) -> _HandlerPlan:
-        """When the handler takes the next step; delays are simulated seconds, divided by the speed."""
+              actor: str, since: float, now: float) -> _HandlerPlan:
+        """When the handler takes the next step; delays are simulated seconds, divided by the speed.
+
+        The delay runs from the incident's last change; for an incident that has been waiting
+        longer than its drawn delay (the history's backlog when the console starts, after a
+        pause) the step falls at a random point of a fresh delay from now, so a backlog is worked
+        off over time instead of all in the first tick."""
         rng = np.random.default_rng([self.seed, incident_id, version])
         level = min(max(level, 1), 4)
         if status == Status.DISPATCHED.value:
@@ -265,8 +270,11 @@ class Simulation:
         else:
             median = mix.ONE_KEY_HANDLE_MEDIAN if one_key else mix.HANDLE_MEDIAN[level]
             delay, action = median * float(np.exp(0.75 * rng.standard_normal())), "resolve"
-        return _HandlerPlan(version, action, since + max(delay, 30.0) / max(self.speed, 1e-9), actor, subitem,
-                            level, one_key)
+        span = max(delay, 30.0) / max(self.speed, 1e-9)
+        due = since + span
+        if due < now:
+            due = now + span * float(rng.random())
+        return _HandlerPlan(version, action, due, actor, subitem, level, one_key)
 
     def _move_handlers(self, at: float, result: SimulationTick) -> None:
         due = sorted((plan.due, incident_id) for incident_id, plan in self._plans.items() if plan.due <= at)
@@ -278,7 +286,7 @@ class Simulation:
                     self.service.start(incident_id, plan.actor, expected_version=plan.version)
                     result.started.append(incident_id)
                     self._plans[incident_id] = self._plan(incident_id, plan.version + 1, Status.IN_PROGRESS.value,
-                                                          plan.level, plan.one_key, plan.subitem, plan.actor, at)
+                                                          plan.level, plan.one_key, plan.subitem, plan.actor, at, at)
                 else:
                     variant = int(np.random.default_rng([self.seed, incident_id]).integers(len(TEXTS[plan.subitem]
                                                                                                 .feedback)))

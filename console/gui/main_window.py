@@ -86,6 +86,7 @@ class MainWindow(QMainWindow):
         self.map.panel.incident_selected.connect(self.queue_view.select_incident)
         self.map.incident_assigned.connect(lambda incident_id: (self._refresh(), self.detail.reload(incident_id)))
         self.map.message.connect(lambda message: self.statusBar().showMessage(message, 10_000))
+        self.map_dock.visibilityChanged.connect(self.map.set_shown)
         self.map.places_loaded.connect(lambda places: self.follow_ups.set_names(
             dict(zip(places.villages.ids.tolist(), places.villages.names)),
             dict(zip(places.workers.ids.tolist(), places.workers.names))))

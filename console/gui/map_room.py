@@ -51,6 +51,8 @@ class MapRoom(QObject):
         self.reader: LiveMapReader | None = None
         self.watch: SituationWatch | None = None
         self._reading = False
+        self._hidden_live: LiveMap | None = None
+        self._shown = True
         self._timer = QTimer(self, interval=LIVE_REFRESH_MS)
         self._timer.timeout.connect(self.refresh)
         self.panel.worker_card_requested.connect(self._load_card)
@@ -63,6 +65,14 @@ class MapRoom(QObject):
         self.context.tasks.read(load_places_and_watch, self.context.store, self.context.clock,
                                 on_done=self._places_loaded,
                                 on_error=lambda exc: self._failed(self.tr("The map could not be loaded"), exc))
+
+    def set_shown(self, shown: bool) -> None:
+        """The map's dock came to the front (or went behind another tab, or closed): while it is not
+        seen, snapshots are read and watched but not drawn."""
+        self._shown = shown
+        if shown and self._hidden_live is not None:
+            live, self._hidden_live = self._hidden_live, None
+            self.panel.set_live(live)
 
     def stop(self) -> None:
         self._timer.stop()
@@ -103,7 +113,10 @@ class MapRoom(QObject):
     def _live_read(self, result) -> None:
         live, drafts = result
         self._reading = False
-        self.panel.set_live(live)
+        if self._shown:
+            self.panel.set_live(live)
+        else:  # behind another dock's tab, or closed: draw it when it shows (the watchers still ran)
+            self._hidden_live = live
         if drafts:
             self.follow_ups_due.emit(drafts)
 

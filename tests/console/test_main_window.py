@@ -116,6 +116,7 @@ def test_the_map_follows_the_queue_and_dispatches_through_the_workflow(console, 
     open_window, store, _clock, _settings = console
     window = open_window()
     panel = window.map.panel
+    window.map_dock.raise_()  # the map's tab in front of the wall's
     qtbot.waitUntil(lambda: panel.live is not None and panel.places is not None, timeout=10_000)
     with store.sessions() as session:
         incident = session.scalars(select(Incident).where(Incident.status == "reported")
@@ -160,3 +161,15 @@ def test_a_follow_up_from_the_watchers_reaches_the_task_list_and_is_settled_on_t
         notes = session.scalars(select(AuditEntry.note).where(AuditEntry.subject == f"village:{village}")
                                 .order_by(AuditEntry.id)).all()
     assert notes == ["phone", "called the village head"]
+
+
+def test_a_hidden_map_is_drawn_when_it_comes_to_the_front(console, qtbot):
+    open_window, _store, _clock, _settings = console
+    window = open_window()
+    window.map_dock.raise_()
+    with qtbot.waitSignal(window.map_dock.visibilityChanged, check_params_cb=lambda shown: not shown):
+        window.wall_dock.raise_()  # the wall's tab in front: the map is behind it
+    qtbot.waitUntil(lambda: window.map._hidden_live is not None, timeout=10_000)
+    assert window.map.panel.live is None  # read (the watchers ran), not drawn
+    window.map_dock.raise_()
+    qtbot.waitUntil(lambda: window.map.panel.live is not None, timeout=5_000)

@@ -60,7 +60,7 @@ def test_the_workers_move(outlined):
 
 def test_reports_reach_the_store_through_the_intake(outlined):
     handle = start_service(outlined, osmand_port=0, http_port=0)
-    simulator = PatrolSimulator(outlined, handle.osmand_url, seed=5, speed=20, report_every_s=60, limit=40)
+    simulator = PatrolSimulator(outlined, handle.osmand_url, seed=5, speed=20, report_every_s=5, limit=40)
     try:
         simulator.start()
         assert simulator.wait_sent(30, timeout=20)

@@ -166,3 +166,19 @@ def test_speed_zero_does_nothing(quiet_town):
     assert not service.drafts and not any(r.changed for r in results)
     with pytest.raises(ValueError):
         Simulation(quiet_town, service, clock, speed=-1)
+
+
+def test_the_history_backlog_is_worked_off_over_time_not_in_the_first_minute(quiet_town):
+    """The incidents the history leaves open have waited long; their handlers take them up from now on."""
+    with quiet_town.engine.connect() as conn:
+        backlog = conn.exec_driver_sql("SELECT count(*) FROM incidents WHERE status IN ('dispatched', "
+                                       "'in_progress')").scalar()
+    clock = FakeClock(UNTIL + timedelta(minutes=40))  # the console starts a while after the history ends
+    service = RecordingService(quiet_town, clock)
+    simulation = Simulation(quiet_town, service, clock, seed=3, speed=20)
+    for _ in range(60):  # the first minute, one tick a second
+        simulation.tick(clock.now())
+        clock.advance(timedelta(seconds=1))
+    resolved = {incident for step, incident, _actor in service.steps if step == "resolve"}
+    assert backlog > 100
+    assert len(resolved) < 0.15 * backlog  # a few, not the whole backlog at once

@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 from console import __version__
+from console.cli_args import non_negative_float
 from console.cli_cameras import add_cameras_parser, run_cameras
 from console.cli_map import COMMANDS as MAP_COMMANDS, add_map_parsers, run_map
 
@@ -31,16 +32,6 @@ def default_database_url() -> str:
     return f"sqlite:///{user_data_path('gridwatch', appauthor=False) / 'gridwatch.db'}"
 
 
-def _positive_float(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"must not be negative: {text}")
-    return value
-
-
 def build_parser() -> OneLineParser:
     parser = OneLineParser(prog="gridwatch", description="Gridwatch command-room console.")
     parser.add_argument("--version", action="version", version=f"gridwatch {__version__}")
@@ -51,9 +42,9 @@ def build_parser() -> OneLineParser:
                         help="operator to log in as (default: the demo duty officer)")
     parser.add_argument("--screenshot", metavar="PATH", type=Path,
                         help="start, wait, save the main window as PNG and exit")
-    parser.add_argument("--after", metavar="SECONDS", type=_positive_float, default=3.0,
+    parser.add_argument("--after", metavar="SECONDS", type=non_negative_float, default=3.0,
                         help="with --screenshot: how long to wait first (default 3)")
-    parser.add_argument("--speed", metavar="FACTOR", type=_positive_float, default=20.0,
+    parser.add_argument("--speed", metavar="FACTOR", type=non_negative_float, default=20.0,
                         help="demo simulation speed-up (default 20; 0 stops it)")
     parser.add_argument("--theme", choices=["dark", "light"], help="colour theme (default: last used, dark)")
     sub = parser.add_subparsers(dest="command", parser_class=OneLineParser)

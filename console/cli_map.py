@@ -17,6 +17,8 @@ from collections.abc import Callable
 from datetime import datetime, timezone
 from pathlib import Path
 
+from console.cli_args import non_negative_float
+
 Fail = Callable[..., int]
 COMMANDS = ("serve", "devices", "track", "import-geojson")
 
@@ -35,7 +37,7 @@ def add_map_parsers(commands) -> None:
                        help="allow listening on an address other phones can reach (no authentication!)")
     serve.add_argument("--offline-after", type=_minutes, default=10.0, metavar="MIN",
                        help="flag a phone offline after this many silent minutes (default 10)")
-    serve.add_argument("--retention-days", type=_retention_days, default=90.0, metavar="DAYS",
+    serve.add_argument("--retention-days", type=non_negative_float, default=90.0, metavar="DAYS",
                        help="delete positions older than this (default 90; 0 keeps them all)")
     serve.set_defaults(map_action=_serve)
 
@@ -195,16 +197,6 @@ def _port(text: str) -> int:
     if not text.isdigit() or not 0 <= int(text) <= 65535:
         raise argparse.ArgumentTypeError(f"not a port number: {text!r}")
     return int(text)
-
-
-def _retention_days(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number of days: {text!r}") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"must not be negative: {text}")
-    return value
 
 
 def _minutes(text: str) -> float:

@@ -89,9 +89,26 @@ def _alembic_config(connection) -> Config:
 
 
 def migrate(engine: Engine) -> None:
-    """Bring the schema to the newest revision (no-op when it already is)."""
-    with engine.begin() as connection:
-        command.upgrade(_alembic_config(connection), "head")
+    """Bring the schema to the newest revision (no-op when it already is), all or nothing.
+
+    PostgreSQL runs DDL inside the transaction anyway.  Python's ``sqlite3`` does not: it opens
+    its implicit transactions only before INSERT/UPDATE/DELETE, so a migration failing half-way
+    (a table rebuilt, its triggers not yet recreated) would leave a half-migrated file.  On SQLite
+    the migration therefore runs on a connection in driver autocommit inside an explicit
+    ``BEGIN IMMEDIATE`` … ``COMMIT``, and any failure rolls every step back."""
+    if engine.dialect.name != "sqlite":
+        with engine.begin() as connection:
+            command.upgrade(_alembic_config(connection), "head")
+        return
+    with engine.connect() as connection:
+        connection = connection.execution_options(isolation_level="AUTOCOMMIT")
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        try:
+            command.upgrade(_alembic_config(connection), "head")
+        except BaseException:
+            connection.exec_driver_sql("ROLLBACK")
+            raise
+        connection.exec_driver_sql("COMMIT")
 
 
 def schema_is_current(engine: Engine) -> bool:

@@ -158,3 +158,33 @@ def test_postgresql_store_url_hides_the_password(pg_server):
             assert connection.execute(text("SELECT 1")).scalar() == 1
     finally:
         store.dispose()
+
+
+def test_a_migration_that_fails_half_way_leaves_the_sqlite_file_as_it_was(tmp_path):
+    """0004 drops the audit trail's append-only triggers, rebuilds the table and recreates them: a failure
+    in the middle must not leave the trail unguarded, nor a half-made schema."""
+    from alembic import command
+
+    from console.storage.db import _alembic_config, create_store_engine
+    path = tmp_path / "half.db"
+    store = open_store(str(path))
+    with store.engine.begin() as connection:
+        command.downgrade(_alembic_config(connection), "0003")
+    with sqlite3.connect(path) as db:
+        db.execute("CREATE TABLE _alembic_tmp_audit_entries (x)")  # makes 0004's table rebuild fail
+    store.dispose()
+
+    def snapshot():
+        with sqlite3.connect(path) as db:
+            return sorted(db.execute("SELECT type, name FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'"))
+    before = snapshot()
+    engine = create_store_engine(str(path))
+    with pytest.raises(Exception, match="_alembic_tmp_audit_entries"):
+        migrate(engine)
+    engine.dispose()
+    after = snapshot()
+    assert after == before
+    assert ("trigger", "audit_entries_no_update") in after and ("table", "follow_up_tasks") not in after
+    engine = create_store_engine(str(path))
+    assert _revision(engine) == "0003"
+    engine.dispose()

@@ -13,6 +13,7 @@ from pathlib import Path
 from console import __version__
 from console.cli_args import non_negative_float
 from console.cli_cameras import add_cameras_parser, run_cameras
+from console.cli_keys import add_keys_parser, run_keys
 from console.cli_map import COMMANDS as MAP_COMMANDS, add_map_parsers, run_map
 
 EXIT_USAGE = 2
@@ -56,6 +57,7 @@ def build_parser() -> OneLineParser:
     demo.add_argument("--replace", action="store_true", help="replace incidents already in the database")
     add_cameras_parser(sub)
     add_map_parsers(sub)
+    add_keys_parser(sub)
     return parser
 
 
@@ -72,6 +74,8 @@ def main(argv: list[str] | None = None) -> int:
             return run_demo_data(args)
         if args.command == "cameras":
             return run_cameras(args, default_database_url, _fail)
+        if args.command == "keys":
+            return run_keys(args, default_database_url, _fail)
         if args.command in MAP_COMMANDS:
             return run_map(args, default_database_url, _fail)
         from console.gui.app import run_console

@@ -32,7 +32,7 @@ def add_map_parsers(commands) -> None:
     serve.add_argument("--osmand-port", type=_port, default=5055, metavar="PORT",
                        help="OsmAnd protocol port for Traccar Client (default 5055)")
     serve.add_argument("--http-port", type=_port, default=8080, metavar="PORT",
-                       help="HTTP port with OwnTracks at /owntracks (default 8080)")
+                       help="HTTP port with OwnTracks at /owntracks and Open311 at /open311/v2/ (default 8080)")
     serve.add_argument("--allow-remote", action="store_true",
                        help="allow listening on an address other phones can reach (no authentication!)")
     serve.add_argument("--offline-after", type=_minutes, default=10.0, metavar="MIN",
@@ -113,6 +113,7 @@ def _serve(store, args, fail: Fail) -> int:
         return fail(str(exc))
     print(f"OsmAnd (Traccar Client): {handle.osmand_url}", flush=True)
     print(f"OwnTracks (HTTP mode):   {handle.owntracks_url}", flush=True)
+    print(f"Open311 GeoReport v2:    {handle.open311_url}", flush=True)
     stop = threading.Event()
     if threading.current_thread() is threading.main_thread():
         signal.signal(signal.SIGTERM, lambda *_: stop.set())

@@ -1,9 +1,11 @@
-"""The headless position intake (``gridwatch serve``), Qt-free, standard library only.
+"""The headless intake (``gridwatch serve``): positions and Open311 reports, Qt-free, no web framework.
 
 * :func:`console.service.intake.start_service` starts it in-process and returns a
   :class:`~console.service.intake.ServiceHandle` (``.osmand_port``, ``.http_port``,
   ``.stats``, ``.check_offline()``, ``.on_offline(listener)``, ``.stop()``).
 * :mod:`console.service.protocols` decodes the OsmAnd (Traccar Client) and OwnTracks messages;
+* :mod:`console.service.open311` serves Open311 GeoReport v2 under ``/open311/v2/`` on the HTTP port
+  (documents in :mod:`~console.service.open311_format`, store access in :mod:`~console.service.open311_store`);
 * :mod:`console.service.http` is the small asyncio HTTP/1.1 server underneath.
 """
 

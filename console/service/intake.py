@@ -41,6 +41,7 @@ from dataclasses import dataclass, field
 
 from console.core.clock import Clock, SystemClock, to_epoch
 from console.service.http import HttpServer, Request, Respond
+from console.service.open311 import PREFIX as OPEN311_PREFIX, Open311Api
 from console.service.protocols import ProtocolError, Report, decode_osmand, decode_owntracks
 from console.storage.db import Store
 from console.storage.positions import DeviceRecord, PositionRow, PositionStore
@@ -215,13 +216,17 @@ class IntakeService:
         self.registry = DeviceRegistry(positions)
         self._waiting: list[Callable[[], None]] | None = None
         self._unknown_logged: dict[str, float] = {}
+        self.open311 = Open311Api(positions.store, writer.run_job, loop, clock)
 
     def handle_osmand(self, request: Request, respond: Respond) -> None:
         """Port 5055: Traccar Client's query, form or JSON requests, on any path."""
         self._take(request, respond, decode_osmand, json_client=request.content_type.startswith("application/json"))
 
     def handle_http(self, request: Request, respond: Respond) -> None:
-        """Port 8080: OwnTracks' HTTP mode at ``/owntracks``; nothing else lives here."""
+        """Port 8080: OwnTracks' HTTP mode at ``/owntracks``, Open311 GeoReport v2 under ``/open311/v2/``."""
+        if request.path.startswith(OPEN311_PREFIX):
+            self.open311.handle(request, respond)
+            return
         if request.path not in OWNTRACKS_PATHS:
             respond(404, f"nothing at {request.path[:80]}; OwnTracks posts to /owntracks\n")
             return
@@ -345,6 +350,10 @@ class ServiceHandle:
     def owntracks_url(self) -> str:
         return f"http://{_url_host(self.bind)}:{self.http_port}/owntracks"
 
+    @property
+    def open311_url(self) -> str:
+        return f"http://{_url_host(self.bind)}:{self.http_port}{OPEN311_PREFIX}"
+
     def on_offline(self, listener: Callable[[list[DeviceRecord]], None]) -> None:
         """Call ``listener(devices)`` (on the writer thread) whenever phones are newly flagged offline."""
         self._listeners.append(listener)
@@ -463,7 +472,8 @@ def start_service(store: Store, config: IntakeConfig | None = None, *, clock: Cl
     _schedule(handle, loop, config.offline_check_s, handle._flag_offline)
     if config.retention_days is not None:
         _schedule(handle, loop, config.retention_check_s, handle._delete_old_positions, first_after_s=60.0)
-    log.info("position intake listening: OsmAnd on %s, OwnTracks on %s", handle.osmand_url, handle.owntracks_url)
+    log.info("intake listening: OsmAnd on %s, OwnTracks on %s, Open311 on %s", handle.osmand_url,
+             handle.owntracks_url, handle.open311_url)
     return handle
 
 

@@ -356,3 +356,32 @@ class FollowUpTask(Base):
     note: Mapped[str] = mapped_column(Text, default="")
 
     __table_args__ = (Index("ix_follow_up_tasks_open", "done_at", "kind", "subject_id"),)
+
+
+# -- intake clients (issue 5) -------------------------------------------------------------------------
+
+class ApiKey(Base):
+    """A key an intake client (``kind``: ``open311``) sends with each report; only its SHA-256 is kept.
+
+    ``revoked_at`` set means the key no longer works; the row stays so the incidents it filed
+    still name their client.
+    """
+
+    __tablename__ = "api_keys"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(64), unique=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(EpochSeconds)
+    revoked_at: Mapped[datetime | None] = mapped_column(EpochSeconds)
+
+
+class Open311Request(Base):
+    """What an Open311 ``POST requests`` brought beyond the incident: the address and media URL as sent,
+    and the key that filed it.  One row per incident filed through Open311."""
+
+    __tablename__ = "open311_requests"
+    incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id", ondelete="CASCADE"), primary_key=True)
+    api_key_id: Mapped[int | None] = mapped_column(ForeignKey("api_keys.id"))
+    address: Mapped[str] = mapped_column(String(255), default="")
+    media_url: Mapped[str] = mapped_column(String(512), default="")

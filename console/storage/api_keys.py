@@ -1,0 +1,107 @@
+"""API keys of the intake's clients: issue one (shown once), revoke it, list them, check one.
+
+Why a plain SHA-256 and not a slow password hash (scrypt, bcrypt): a key is 32 random bytes
+from :mod:`secrets`, 256 bits of entropy, so nobody can guess it from its hash however fast
+the hash is; slow hashes defend *low*-entropy passwords against guessing.  A fast hash also
+lets every request be checked by one indexed look-up of the hash (no per-key salt to try),
+which matters at hundreds of reports a second.  The key itself is never stored or logged.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from console.core.clock import Clock, SystemClock
+from console.storage.db import Store
+from console.storage.models import ApiKey
+
+#: The kinds of client a key may be issued for.
+KINDS = ("open311",)
+#: Keys start with this, so a leaked one is recognisable (e.g. by secret scanners).
+KEY_PREFIX = "gw_"
+
+
+class ApiKeyError(ValueError):
+    """A key cannot be issued or revoked (a taken or unknown name, an unknown kind); one line."""
+
+
+@dataclass(frozen=True)
+class ApiKeyRecord:
+    """A key as the operator sees it: never the key itself."""
+
+    id: int
+    name: str
+    kind: str
+    created_at: datetime
+    revoked_at: datetime | None
+
+    @property
+    def active(self) -> bool:
+        return self.revoked_at is None
+
+
+def hash_key(key: str) -> str:
+    """The stored form of a key: SHA-256, hex."""
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()
+
+
+class ApiKeyStore:
+    """The store's API keys; each change is one transaction."""
+
+    def __init__(self, store: Store, clock: Clock | None = None):
+        self.store = store
+        self.clock = clock or SystemClock()
+
+    def issue(self, kind: str, name: str) -> tuple[ApiKeyRecord, str]:
+        """A new key for client ``name``: its record and the key, which exists nowhere else afterwards."""
+        if kind not in KINDS:
+            raise ApiKeyError(f"unknown key kind {kind!r}; known: {', '.join(KINDS)}")
+        name = name.strip()
+        if not name or len(name) > 64:
+            raise ApiKeyError("a key's name must be 1 to 64 characters")
+        key = KEY_PREFIX + secrets.token_urlsafe(32)
+        try:
+            with self.store.sessions.begin() as session:
+                if session.scalar(select(ApiKey.id).where(ApiKey.name == name)) is not None:
+                    raise ApiKeyError(f"a key named {name!r} exists already; choose another name")
+                row = ApiKey(name=name, kind=kind, key_hash=hash_key(key), created_at=self.clock.now())
+                session.add(row)
+                session.flush()
+                return _record(row), key
+        except IntegrityError:  # another process took the name between the check and the insert
+            raise ApiKeyError(f"a key named {name!r} exists already; choose another name") from None
+
+    def revoke(self, name: str) -> ApiKeyRecord:
+        """Stop the key named ``name`` from working, at once (revoking twice keeps the first time)."""
+        with self.store.sessions.begin() as session:
+            row = session.scalar(select(ApiKey).where(ApiKey.name == name))
+            if row is None:
+                raise ApiKeyError(f"no key named {name!r}")
+            if row.revoked_at is None:
+                row.revoked_at = self.clock.now()
+            return _record(row)
+
+    def list(self) -> list[ApiKeyRecord]:
+        """Every key, revoked ones too, oldest first."""
+        with self.store.sessions() as session:
+            return [_record(row) for row in session.scalars(select(ApiKey).order_by(ApiKey.created_at, ApiKey.id))]
+
+    def verify(self, key: str, kind: str) -> ApiKeyRecord | None:
+        """The active key of ``kind`` that ``key`` is, or None (unknown, revoked or of another kind)."""
+        if not key:
+            return None
+        with self.store.sessions() as session:
+            row = session.scalar(select(ApiKey).where(ApiKey.key_hash == hash_key(key)))
+            if row is None or row.kind != kind or row.revoked_at is not None:
+                return None
+            return _record(row)
+
+
+def _record(row: ApiKey) -> ApiKeyRecord:
+    return ApiKeyRecord(row.id, row.name, row.kind, row.created_at, row.revoked_at)

@@ -88,7 +88,7 @@ class MapCanvas(pg.PlotWidget):
         self.setBackground(self.palette().color(QPalette.ColorRole.Window))
         self.set_translucent_shading(False)
         self._labels: list[pg.TextItem] = []
-        self._workers = [PointCloudItem(WORKER_STATE_COLOURS[code][1], QColor("#102027"), size=8)
+        self._workers = [PointCloudItem(WORKER_STATE_COLOURS[code], QColor("#102027"), size=8)
                          for code in sorted(WORKER_STATE_COLOURS)]
         for item in self._workers:
             item.setZValue(_Z["workers"])

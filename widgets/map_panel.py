@@ -275,7 +275,7 @@ class MapPanel(QWidget):
 
     def _legend(self) -> None:
         self.toolbar.addSeparator()
-        parts = [f'<span style="color:{WORKER_STATE_COLOURS[code][1].name()}">●</span> '
+        parts = [f'<span style="color:{WORKER_STATE_COLOURS[code].name()}">●</span> '
                  f'{labels.worker_state_name(state)}' for code, state in enumerate(WORKER_STATES)]
         legend = QLabel("&nbsp;&nbsp;".join(parts), self)
         legend.setToolTip(self.tr("Worker markers by state"))

@@ -7,11 +7,9 @@ from PySide6.QtGui import QBrush, QColor, QPen
 
 from console.storage.map_data import WORKER_STATES
 
-#: Per worker state code (:data:`console.storage.map_data.WORKER_STATES`): brush and legend colour.
-WORKER_STATE_COLOURS = {
-    code: (QBrush(QColor(colour)), QColor(colour))
-    for code, colour in enumerate(("#43a047", "#fdd835", "#1e88e5", "#757575"))
-}
+#: Per worker state code (:data:`console.storage.map_data.WORKER_STATES`): the marker's colour.
+WORKER_STATE_COLOURS = {code: QColor(colour) for code, colour in enumerate(("#43a047", "#fdd835", "#1e88e5",
+                                                                            "#757575"))}
 assert len(WORKER_STATE_COLOURS) == len(WORKER_STATES)
 
 INCIDENT_STATUS_COLOURS = {

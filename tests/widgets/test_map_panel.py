@@ -84,7 +84,7 @@ def _colour_at(panel, x, y) -> QColor:
 
 
 def test_switching_the_workers_layer_off_hides_their_markers(qtbot, panel):
-    patrolling = WORKER_STATE_COLOURS[PATROLLING][1]
+    patrolling = WORKER_STATE_COLOURS[PATROLLING]
     assert _colour_at(panel, -1500, 300) == patrolling
     panel.layer_actions["workers"].setChecked(False)
     assert _colour_at(panel, -1500, 300) != patrolling

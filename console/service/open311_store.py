@@ -104,11 +104,14 @@ class Open311Book:
         draft = IncidentDraft(subitem=item.code, title=first_line[:TITLE_CHARS] or item.name_zh,
                               description=_description(report), source=Source.CITIZEN,
                               lon=report.lon, lat=report.lat, grid_id=grid_id, reporter=report.reporter)
-        incident_id = self.dispatch.report(draft, f"open311:{key.name}")
-        with self.store.sessions.begin() as session:
-            session.add(Open311Request(incident_id=incident_id, api_key_id=key.id, address=report.address,
+        filed: list[str] = []
+
+        def with_request(session, incident: Incident) -> None:  # in the report's own transaction
+            session.add(Open311Request(incident_id=incident.id, api_key_id=key.id, address=report.address,
                                        media_url=report.media_url))
-            return session.scalar(select(Incident.number).where(Incident.id == incident_id))
+            filed.append(incident.number)
+        self.dispatch.report(draft, f"open311:{key.name}", also=with_request)
+        return filed[-1]
 
     def find(self, query: RequestQuery) -> list[RequestRecord]:
         """The requests matching ``query``, newest first."""

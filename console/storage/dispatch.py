@@ -9,6 +9,8 @@ another console changed the incident since the caller read it.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -102,8 +104,12 @@ class DispatchService:
         self._digits: int | None = None
 
     # -- reporting ---------------------------------------------------------------------------
-    def report(self, draft: IncidentDraft, actor: str) -> int:
-        """File a new incident; a one-key report jumps the queue and raises the alarm."""
+    def report(self, draft: IncidentDraft, actor: str,
+               also: Callable[[Session, Incident], None] | None = None) -> int:
+        """File a new incident; a one-key report jumps the queue and raises the alarm.
+
+        ``also(session, incident)`` adds what belongs with the report (e.g. the Open311 request
+        record) in the same transaction, so the report is stored with it or not at all."""
         _require_actor(actor)
         if not self.taxonomy.has_item(draft.subitem):
             raise WorkflowError(f"Unknown event sub-item {draft.subitem!r}")
@@ -117,7 +123,7 @@ class DispatchService:
         for attempt in range(1, NUMBER_ATTEMPTS + 1):
             tried: list[str] = []
             try:
-                return self._file_report(draft, actor, item, level, source, now, tried)
+                return self._file_report(draft, actor, item, level, source, now, tried, also)
             except IntegrityError:
                 # Another console filed a report with the same number between our read and our write:
                 # take the next number.  Any other integrity error is not ours to hide.
@@ -129,7 +135,7 @@ class DispatchService:
         with self.store.sessions() as session:
             return session.scalar(select(Incident.id).where(Incident.number == number)) is not None
 
-    def _file_report(self, draft, actor, item, level, source, now, tried) -> int:
+    def _file_report(self, draft, actor, item, level, source, now, tried, also) -> int:
         one_key = source is Source.ONE_KEY
         with self.store.sessions.begin() as session:
             village_id = draft.village_id
@@ -154,6 +160,8 @@ class DispatchService:
             session.flush()
             self._record(session, incident, actor, Action.REPORT, None, Status.REPORTED,
                          f"{source.value}: {draft.title.strip()}")
+            if also is not None:
+                also(session, incident)
             return incident.id
 
     def _next_number(self, session: Session, now: datetime) -> str:

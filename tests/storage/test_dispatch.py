@@ -103,6 +103,20 @@ def test_a_refused_report_writes_nothing(service, store, changes):
     assert _snapshot(store) == before
 
 
+def test_what_goes_with_a_report_is_stored_with_it_or_not_at_all(service, store):
+    before = _snapshot(store)
+
+    def fails(_session, incident):
+        assert incident.id is not None  # the incident is there to refer to
+        raise RuntimeError("the record that goes with the report could not be written")
+    with pytest.raises(RuntimeError):
+        service.report(_draft(), "op", also=fails)
+    assert _snapshot(store) == before
+    seen = []
+    incident_id = service.report(_draft(), "op", also=lambda _session, incident: seen.append(incident.number))
+    assert seen == [service.get(incident_id).number]
+
+
 def test_every_step_needs_an_actor(service, store):
     with pytest.raises(WorkflowError):
         service.report(_draft(), "")

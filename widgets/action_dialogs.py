@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (QButtonGroup, QDialog, QDialogButtonBox, QFormLay
 from console.core.workflow import RejectReason
 from console.gui.taskman import TaskManager
 from console.storage.dispatch import DispatchService
+from console.storage.duplicates import DuplicateCandidate, likely_duplicates
 from widgets import labels
 from widgets.guard import guarded
 from widgets.lookups import AssignCandidates, assign_candidates
@@ -105,11 +106,23 @@ class TextDialog(QDialog):
 
 
 class RejectDialog(QDialog):
-    """Reject a report as invalid or as a duplicate of another incident."""
+    """Reject a report as invalid or as a duplicate of another incident.
 
-    def __init__(self, target: Target, parent: QWidget | None = None):
+    With ``tasks`` and ``service`` it looks up likely duplicates off the GUI thread (an open incident
+    of the same sub-item within 50 m, reported in the 24 hours before) and offers them: picking one
+    fills in its number.
+    """
+
+    def __init__(self, target: Target, parent: QWidget | None = None, *, tasks: TaskManager | None = None,
+                 service: DispatchService | None = None):
         super().__init__(parent)
         self.setWindowTitle(self.tr("Reject report"))
+        self.candidates = QListWidget(self)
+        self.candidates.setMaximumHeight(96)
+        self.candidates_label = QLabel(self.tr("Likely duplicates (same kind, within 50 m, in the 24 hours before):"),
+                                       self)
+        for widget in (self.candidates, self.candidates_label):
+            widget.hide()
         self.invalid = QRadioButton(labels.reject_reason_name(RejectReason.INVALID), self)
         self.duplicate = QRadioButton(self.tr("Duplicate of incident number:"), self)
         self.duplicate_of = QLineEdit(self)
@@ -129,12 +142,34 @@ class RejectDialog(QDialog):
         layout.addWidget(_heading(target))
         layout.addWidget(self.invalid)
         layout.addLayout(duplicate_row)
+        layout.addWidget(self.candidates_label)
+        layout.addWidget(self.candidates)
         layout.addWidget(self.note, 1)
         layout.addWidget(self.buttons)
         for signal in (self.invalid.toggled, self.duplicate_of.textChanged):
             signal.connect(self._validate)
+        self.candidates.currentItemChanged.connect(self._pick)
         self._validate()
         self.resize(480, 280)
+        if tasks is not None and service is not None:
+            tasks.read(likely_duplicates, service.store, target.id,
+                       on_done=guarded(self, RejectDialog._offer), on_error=lambda _exc: None)
+
+    def _offer(self, found: list[DuplicateCandidate]) -> None:
+        for candidate in found:
+            text = (self.tr("%1  %2 — %3 m away, %4 earlier")
+                    .replace("%1", candidate.number).replace("%2", candidate.title)
+                    .replace("%3", f"{candidate.distance_m:.0f}")
+                    .replace("%4", labels.format_duration(candidate.earlier_by.total_seconds())))
+            item = QListWidgetItem(text, self.candidates)
+            item.setData(Qt.ItemDataRole.UserRole, candidate.number)
+        for widget in (self.candidates, self.candidates_label):
+            widget.setVisible(bool(found))
+
+    def _pick(self, item: QListWidgetItem | None, _previous=None) -> None:
+        if item is not None:
+            self.duplicate.setChecked(True)
+            self.duplicate_of.setText(item.data(Qt.ItemDataRole.UserRole))
 
     def answer(self) -> RejectAnswer:
         note = self.note.toPlainText().strip()
@@ -284,7 +319,7 @@ class ActionDialogs:
         self._tasks, self._service, self._lang = tasks, service, lang
 
     def reject(self, parent: QWidget | None, target: Target) -> RejectAnswer | None:
-        dialog = RejectDialog(target, parent)
+        dialog = RejectDialog(target, parent, tasks=self._tasks, service=self._service)
         return dialog.answer() if dialog.exec() == QDialog.DialogCode.Accepted else None
 
     def assign(self, parent: QWidget | None, target: Target) -> AssignAnswer | None:

@@ -5,7 +5,8 @@ The audit trail stores its notes in one canonical, language-neutral form
 ``"<source>: <title>"`` for a report, ``"to A, B"`` / ``"joint meeting: A, B"``
 for an assignment, ``"duplicate of N"`` / ``"invalid"`` for a rejection,
 ``"deadline YYYY-MM-DD HH:MM UTC passed"`` for a reminder and
-``"supervision order N to A"`` for a supervision order, each optionally
+``"supervision order N to A"`` for a supervision order, ``"duplicate report N merged (reported by R)"``
+for a merged duplicate, each optionally
 followed by ``"; "`` and the operator's own words.  Anything else (feedback,
 free notes) is shown as it was written.
 """
@@ -27,6 +28,7 @@ _ASSIGN = re.compile(r"^(?P<kind>to|joint meeting:) (?P<names>[^;]*)(?:; (?P<not
 _REJECT = re.compile(r"^(?:duplicate of (?P<number>[^;]+)|invalid)(?:; (?P<note>.*))?$", re.S)
 _REMIND = re.compile(r"^deadline (?P<when>\d{4}-\d\d-\d\d \d\d:\d\d) UTC passed$")
 _SUPERVISE = re.compile(r"^supervision order (?P<number>\S+) to (?P<names>.*)$", re.S)
+_MERGED = re.compile(r"^duplicate report (?P<number>\S+) merged(?: \(reported by (?P<reporter>.*)\))?$", re.S)
 
 
 def _with_note(text: str, note: str | None) -> str:
@@ -58,6 +60,11 @@ def note_text(action: Action | str, note: str) -> str:
     if action is Action.REMIND and (m := _REMIND.match(note)):
         deadline = datetime.strptime(m["when"], "%Y-%m-%d %H:%M").replace(tzinfo=timezone.utc)
         return translate("AuditNote", "deadline %1 passed").replace("%1", labels.format_datetime(deadline))
+    if action is Action.COMMENT and (m := _MERGED.match(note)):
+        if m["reporter"]:
+            return (translate("AuditNote", "duplicate report %1 merged (reported by %2)")
+                    .replace("%1", m["number"]).replace("%2", m["reporter"]))
+        return translate("AuditNote", "duplicate report %1 merged").replace("%1", m["number"])
     if action is Action.SUPERVISE and (m := _SUPERVISE.match(note)):
         return (translate("AuditNote", "supervision order %1 to %2")
                 .replace("%1", m["number"]).replace("%2", m["names"]))

@@ -211,6 +211,10 @@ class DispatchService:
                 if original.id == incident.id:
                     raise WorkflowError("An incident cannot duplicate itself")
                 incident.duplicate_of_id = original.id
+                # Merged: the original's timeline names the second report and its reporter too.
+                self._record(session, original, actor, Action.COMMENT, None, None,
+                             f"duplicate report {incident.number} merged"
+                             + (f" (reported by {incident.reporter})" if incident.reporter else ""))
                 return f"duplicate of {original.number}" + (f"; {note}" if note else "")
             incident.duplicate_of_id = None
             return "invalid" + (f"; {note}" if note else "")

@@ -169,6 +169,14 @@
         <translation>已超过办结时限 %1</translation>
     </message>
     <message>
+        <source>duplicate report %1 merged (reported by %2)</source>
+        <translation>已合并重复上报 %1（上报人：%2）</translation>
+    </message>
+    <message>
+        <source>duplicate report %1 merged</source>
+        <translation>已合并重复上报 %1</translation>
+    </message>
+    <message>
         <source>supervision order %1 to %2</source>
         <translation>督办单 %1 发往 %2</translation>
     </message>
@@ -1223,6 +1231,10 @@ Database: %2</source>
         <translation>退回上报</translation>
     </message>
     <message>
+        <source>Likely duplicates (same kind, within 50 m, in the 24 hours before):</source>
+        <translation>疑似重复（同类事件，50 米内，24 小时内先报）：</translation>
+    </message>
+    <message>
         <source>Duplicate of incident number:</source>
         <translation>与此编号的事件重复：</translation>
     </message>
@@ -1237,6 +1249,10 @@ Database: %2</source>
     <message>
         <source>Reject</source>
         <translation>退回</translation>
+    </message>
+    <message>
+        <source>%1  %2 — %3 m away, %4 earlier</source>
+        <translation>%1  %2 —— 相距 %3 米，早 %4</translation>
     </message>
 </context>
 <context>

@@ -270,3 +270,21 @@ def test_reject_dialog_needs_a_number_for_a_duplicate(qtbot):
     dialog.note.setPlainText("see the first report")
     assert ok.isEnabled()
     assert dialog.answer() == RejectAnswer(RejectReason.DUPLICATE, "20261128-0007", "see the first report")
+
+
+def test_the_reject_dialog_offers_a_likely_duplicate_and_fills_in_its_number(qtbot, big_db, tasks):
+    clock, service = big_db.clock, big_db.service
+    clock.advance(timedelta(minutes=5))
+    first = service.report(IncidentDraft("ENV02", "Blocked drain by the bridge", lon=120.3, lat=30.1, grid_id=5),
+                           "worker-wang")
+    clock.advance(timedelta(hours=2))
+    second = service.report(IncidentDraft("ENV02", "Drain blocked again", lon=120.3002, lat=30.1, grid_id=5),
+                            "citizen")
+    target = Target.of(service.get(second))
+    dialog = RejectDialog(target, tasks=tasks, service=service)
+    qtbot.addWidget(dialog)
+    qtbot.waitUntil(lambda: dialog.candidates.count() == 1, timeout=TIMEOUT)
+    number = service.get(first).number
+    assert dialog.candidates.item(0).text().startswith(number) and "19 m away" in dialog.candidates.item(0).text()
+    dialog.candidates.setCurrentRow(0)
+    assert dialog.answer() == RejectAnswer(RejectReason.DUPLICATE, number, "")

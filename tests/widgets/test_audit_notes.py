@@ -27,6 +27,9 @@ def chinese(qapp):
     (Action.REJECT, "duplicate of 20261129-0001", "重复事件 20261129-0001"),
     (Action.REJECT, "invalid; 无具体地址", "无效上报; 无具体地址"),
     (Action.SUPERVISE, "supervision order DB-2026-0007 to 杨汛桥派出所", "督办单 DB-2026-0007 发往 杨汛桥派出所"),
+    (Action.COMMENT, "duplicate report 20261129-0042 merged (reported by 李建国)",
+     "已合并重复上报 20261129-0042（上报人：李建国）"),
+    (Action.COMMENT, "duplicate report 20261129-0042 merged", "已合并重复上报 20261129-0042"),
     (Action.RESOLVE, "to be continued: 已清理", "to be continued: 已清理"),  # feedback: the handler's own words
 ])
 def test_the_services_phrases_read_in_chinese(chinese, action, note, expected):

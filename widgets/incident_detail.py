@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QIcon, QImage, QPixmap
@@ -10,9 +10,10 @@ from PySide6.QtWidgets import (QDialog, QFormLayout, QFrame, QHBoxLayout, QHeade
                                QSizePolicy, QStackedWidget, QToolButton, QTreeWidget, QTreeWidgetItem,
                                QVBoxLayout, QWidget)
 
-from console.core.workflow import Action, is_open
+from console.core.workflow import Action, Status, is_open
 from console.gui.taskman import TaskManager
 from console.storage.dispatch import DispatchService, TimelineStep
+from console.storage.duplicates import DuplicateCandidate, likely_duplicates
 from console.storage.models import Incident
 from widgets import audit_notes, badges, labels
 from widgets.guard import guarded
@@ -31,11 +32,12 @@ class Photo:
 
 @dataclass
 class IncidentDetail:
-    """Everything the pane shows about one incident."""
+    """Everything the pane shows about one incident (and, for a new report, its likely duplicates)."""
 
     incident: Incident
     timeline: list[TimelineStep]
     photos: list[Photo]
+    duplicates: list[DuplicateCandidate] = field(default_factory=list)
 
 
 def load_detail(service: DispatchService, incident_id: int) -> IncidentDetail:
@@ -49,7 +51,9 @@ def load_detail(service: DispatchService, incident_id: int) -> IncidentDetail:
             thumb = image.scaled(THUMBNAIL, THUMBNAIL, Qt.AspectRatioMode.KeepAspectRatio,
                                  Qt.TransformationMode.SmoothTransformation)
             photos.append(Photo(attachment.filename, image, thumb))
-    return IncidentDetail(incident, steps, photos)
+    duplicates = (likely_duplicates(service.store, incident_id) if incident.status == Status.REPORTED.value
+                  else [])
+    return IncidentDetail(incident, steps, photos, duplicates)
 
 
 class PhotoDialog(QDialog):
@@ -185,6 +189,7 @@ class IncidentDetailPane(QWidget):
             "created": self.tr("Reported:"), "deadline": self.tr("Deadline:"),
             "escalation": self.tr("Escalation:"), "alarm": self.tr("One-key alarm:"),
             "finished": self.tr("Finished:"), "rejected": self.tr("Rejected:"),
+            "duplicates": self.tr("Likely duplicate of:"),
         }
         for key, text in names.items():
             value = QLabel(self)
@@ -268,7 +273,11 @@ class IncidentDetailPane(QWidget):
         f["finished"].setText("; ".join(t.replace("%1", labels.format_datetime(at)) for t, at in finished if at)
                               or "—")
         f["rejected"].setText(labels.reject_reason_name(inc.reject_reason) if inc.reject_reason else "—")
-        for key in ("rejected", "alarm", "finished"):
+        f["duplicates"].setText("\n".join(
+            self.tr("%1 (%2 m away, %3 earlier) — reject this report as its duplicate to merge")
+            .replace("%1", d.number).replace("%2", f"{d.distance_m:.0f}")
+            .replace("%3", labels.format_duration(d.earlier_by.total_seconds())) for d in detail.duplicates) or "—")
+        for key in ("rejected", "alarm", "finished", "duplicates"):
             self._form.setRowVisible(f[key], f[key].text() != "—")
         self.description.setText(inc.description or self.tr("(none)"))
         self.feedback.setText(inc.feedback or self.tr("(none yet)"))

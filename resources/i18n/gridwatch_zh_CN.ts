@@ -749,6 +749,10 @@
         <translation>退回：</translation>
     </message>
     <message>
+        <source>Likely duplicate of:</source>
+        <translation>疑似重复：</translation>
+    </message>
+    <message>
         <source>When</source>
         <translation>时间</translation>
     </message>
@@ -791,6 +795,10 @@
     <message>
         <source>closed %1</source>
         <translation>%1 结案</translation>
+    </message>
+    <message>
+        <source>%1 (%2 m away, %3 earlier) — reject this report as its duplicate to merge</source>
+        <translation>%1（相距 %2 米，早 %3）——将本上报作为其重复退回即可合并</translation>
     </message>
     <message>
         <source>(none)</source>

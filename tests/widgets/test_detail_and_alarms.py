@@ -103,6 +103,25 @@ def test_detail_pane_follows_the_queue_row_version(qtbot, small_db, tasks):
     assert pane.status.text() == "Accepted"
 
 
+def test_a_new_report_close_to_an_open_one_of_the_same_kind_says_so(qtbot, small_db, tasks):
+    service = small_db.service
+    first = service.report(IncidentDraft("ENV02", "Blocked drain", grid_id=2, lon=120.31, lat=30.11), "w")
+    small_db.clock.advance(timedelta(hours=1))
+    second = service.report(IncidentDraft("ENV02", "Drain blocked", grid_id=2, lon=120.3101, lat=30.11), "w")
+    pane = IncidentDetailPane(tasks, service, "en")
+    qtbot.addWidget(pane)
+    pane.show()
+    with qtbot.waitSignal(pane.loaded, timeout=TIMEOUT):
+        pane.show_incident(second)
+    shown = pane.fields["duplicates"]
+    assert shown.isVisibleTo(pane) and shown.text().startswith(service.get(first).number)
+    assert "10 m away" in shown.text() and "1h" in shown.text()
+    service.accept(second, "op")  # no longer a new report: no hint
+    with qtbot.waitSignal(pane.loaded, timeout=TIMEOUT):
+        pane.reload(second)
+    assert not shown.isVisibleTo(pane)
+
+
 def test_alarm_bar_appears_for_a_one_key_report_and_goes_on_acknowledge(qtbot, small_db, tasks):
     service = small_db.service
     window = QWidget()

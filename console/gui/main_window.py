@@ -16,6 +16,7 @@ from console import __version__
 from console.gui.context import ConsoleContext
 from console.gui.duties import BackgroundDuties
 from console.gui.follow_up_desk import FollowUpDesk
+from console.gui.live_sync import LiveSync
 from console.gui.map_room import MapRoom
 from console.gui.position_intake import PositionIntake
 from console.gui.settings import ConsoleSettings
@@ -53,6 +54,7 @@ class MainWindow(QMainWindow):
         self.video = VideoRoom(context, settings, self)
         self.map = MapRoom(context, settings, self)
         self.follow_ups = FollowUpDesk(context, self)
+        self.live_sync = LiveSync(context.store, self)
         self.intake = PositionIntake(context, simulation_speed, self) if context.is_demo else None
 
         central = QWidget(self)
@@ -94,6 +96,7 @@ class MainWindow(QMainWindow):
         self.follow_ups.tasks_raised.connect(self._follow_ups_raised)
         self.follow_ups.message.connect(lambda message: self.statusBar().showMessage(message, 10_000))
         self.follow_ups.view.subject_activated.connect(self._show_subject)
+        self.live_sync.store_changed.connect(self._changed_elsewhere)
         self.actions.incident_changed.connect(self.detail.reload)
         self.actions.incident_changed.connect(lambda _id: self.alarm_bar.refresh())
         self.actions.action_failed.connect(
@@ -120,6 +123,7 @@ class MainWindow(QMainWindow):
             self.settings.restore_window(self, SETTINGS_KEY)
         self.video.start(restore=remember_layout)
         self.map.start()
+        self.live_sync.start()
         if self.intake is not None:
             self.intake.failed.connect(
                 lambda message: self.statusBar().showMessage(self.tr("Position intake: %1").replace("%1", message),
@@ -249,6 +253,14 @@ class MainWindow(QMainWindow):
         self.queue_view.select_incident_when_loaded(incident_id)
         self.raise_()
 
+    def _changed_elsewhere(self, tables: frozenset[str]) -> None:
+        """Another console or the intake service wrote: show it now rather than at the next poll."""
+        if "incidents" in tables:
+            self._refresh()
+            self.detail.reload()
+        if "follow_up_tasks" in tables:
+            self.follow_ups.reload()
+
     def _follow_ups_raised(self, count: int) -> None:
         QApplication.alert(self)
         self.statusBar().showMessage(self.tr("%1 new follow-up task(s) — see Tasks").replace("%1", str(count)),
@@ -286,6 +298,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.duties.stop()
+        self.live_sync.stop()
         self.map.stop()
         if self.intake is not None:
             self.intake.stop()

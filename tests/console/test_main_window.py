@@ -15,7 +15,7 @@ from console.gui.main_window import MainWindow
 from console.gui.settings import ConsoleSettings
 from console.gui.taskman import TaskManager
 from console.storage.db import open_store
-from console.storage.dispatch import DispatchService
+from console.storage.dispatch import DispatchService, IncidentDraft
 from console.storage.models import AuditEntry, Incident
 
 UNTIL = datetime(2026, 11, 29, 2, 0, tzinfo=timezone.utc)
@@ -173,3 +173,20 @@ def test_a_hidden_map_is_drawn_when_it_comes_to_the_front(console, qtbot):
     assert window.map.panel.live is None  # read (the watchers ran), not drawn
     window.map_dock.raise_()
     qtbot.waitUntil(lambda: window.map.panel.live is not None, timeout=5_000)
+
+
+def test_a_report_filed_by_another_console_shows_at_once(console, qtbot):
+    open_window, store, clock, _settings = console
+    window = open_window()
+    window._refresh_timer.stop()  # only the change feed may bring it
+    qtbot.waitUntil(lambda: window.live_sync.feed.listening.is_set() and not window.queue_model.is_loading()
+                    and window.queue_model.rowCount() > 0, timeout=10_000)
+    other = open_store(store.engine.url.render_as_string(hide_password=False))
+    try:
+        incident_id = DispatchService(other, clock).report(
+            IncidentDraft("DIS01", "Filed by the other console", grid_id=1), "另一台控制台")
+    finally:
+        other.dispose()
+    # The queue's own poll is stopped: only the change feed can bring the row (a busy, just-started
+    # console on a loaded machine answers within a couple of seconds; bench/ measures the latency).
+    qtbot.waitUntil(lambda: window.queue_model.row_of(incident_id) >= 0, timeout=5_000)

@@ -37,6 +37,8 @@ def add_map_parsers(commands) -> None:
                        help="allow listening on an address other phones can reach (no authentication!)")
     serve.add_argument("--offline-after", type=_minutes, default=10.0, metavar="MIN",
                        help="flag a phone offline after this many silent minutes (default 10)")
+    serve.add_argument("--quiet", action="store_true",
+                       help="do not log one line per request (warnings and errors are still logged)")
     serve.add_argument("--retention-days", type=non_negative_float, default=90.0, metavar="DAYS",
                        help="delete positions older than this (default 90; 0 keeps them all)")
     serve.set_defaults(map_action=_serve)
@@ -102,28 +104,46 @@ def run_map(args, fallback_db: Callable[[], str], fail: Fail) -> int:
 # -- actions -----------------------------------------------------------------------------------------
 
 def _serve(store, args, fail: Fail) -> int:
+    """Run the intake until SIGTERM or SIGINT (Ctrl+C), then drain it: requests in hand are answered,
+    queued fixes stored, and the exit status is 0 only if everything was stored in time.
+
+    Request lines go to stderr through the ``gridwatch.access`` logger (off with ``--quiet``);
+    the URLs (with the ports actually bound, so ``--osmand-port 0`` is usable) and the final
+    ``stopped:`` line go to stdout."""
     from console.service import ServiceError, start_service
 
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s", stream=sys.stderr)
-    try:
-        handle = start_service(store, bind=args.bind, osmand_port=args.osmand_port, http_port=args.http_port,
-                               allow_remote=args.allow_remote, offline_after_s=args.offline_after * 60,
-                               retention_days=args.retention_days or None)
-    except ServiceError as exc:
-        return fail(str(exc))
-    print(f"OsmAnd (Traccar Client): {handle.osmand_url}", flush=True)
-    print(f"OwnTracks (HTTP mode):   {handle.owntracks_url}", flush=True)
-    print(f"Open311 GeoReport v2:    {handle.open311_url}", flush=True)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s",
+                        stream=sys.stderr)
+    if args.quiet:
+        logging.getLogger("gridwatch.access").setLevel(logging.WARNING)
     stop = threading.Event()
+    previous = {}
     if threading.current_thread() is threading.main_thread():
-        signal.signal(signal.SIGTERM, lambda *_: stop.set())
+        # Before starting, so that no signal finds the default handler; SIGINT too, rather than
+        # KeyboardInterrupt, so that a second Ctrl+C cannot break off the draining.
+        for number in (signal.SIGTERM, signal.SIGINT):
+            previous[number] = signal.signal(number, lambda *_: stop.set())
     try:
-        while not stop.wait(0.5):
-            pass
-    except KeyboardInterrupt:
-        pass
+        try:
+            handle = start_service(store, bind=args.bind, osmand_port=args.osmand_port, http_port=args.http_port,
+                                   allow_remote=args.allow_remote, offline_after_s=args.offline_after * 60,
+                                   retention_days=args.retention_days or None)
+        except ServiceError as exc:
+            return fail(str(exc))
+        print(f"OsmAnd (Traccar Client): {handle.osmand_url}", flush=True)
+        print(f"OwnTracks (HTTP mode):   {handle.owntracks_url}", flush=True)
+        print(f"Open311 GeoReport v2:    {handle.open311_url}", flush=True)
+        try:
+            while not stop.wait(0.5):
+                pass
+        finally:
+            flushed = handle.stop()
     finally:
-        handle.stop()
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+    if not flushed:
+        return fail(f"stopped: {handle.stats.stored} positions stored, but the writer did not finish; "
+                    "unacknowledged positions will be sent again by the phones")
     print(f"stopped: {handle.stats.stored} positions stored", flush=True)
     return 0
 

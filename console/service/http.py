@@ -6,7 +6,10 @@ each posting every 5 s is 5,200 requests a second on a 2-core machine.  This is 
 :class:`asyncio.Protocol` per connection: persistent connections (HTTP/1.1
 keep-alive, HTTP/1.0 only with ``Connection: keep-alive``), ``Content-Length`` and
 ``chunked`` bodies, pipelined requests answered in order, limits on header and body
-size, and idle connections closed after :data:`IDLE_TIMEOUT_S`.
+size, and idle connections closed after :data:`IDLE_TIMEOUT_S`.  Every answer is logged as
+one line by :mod:`console.service.access_log`.  :meth:`HttpServer.close` drains: it stops
+listening, closes idle connections, lets requests in hand get their answers (then closes
+those connections too), and only then closes what is left.
 
 A handler is ``handler(request, respond)``: it may call ``respond(status, body,
 content_type)`` at once or later, from the event loop's thread (the intake answers
@@ -22,6 +25,8 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+
+from console.service.access_log import log_answer
 
 log = logging.getLogger(__name__)
 
@@ -81,6 +86,9 @@ class HttpConnection(asyncio.Protocol):
         self.processing = False
         self.peer = ""
         self.last_active = time.monotonic()
+        self.draining = False  # the server is stopping: close after the answer in hand
+        self.request: Request | None = None
+        self.started = 0.0
 
     def connection_made(self, transport) -> None:
         self.transport = transport
@@ -119,11 +127,13 @@ class HttpConnection(asyncio.Protocol):
                 try:
                     request = self._parse()
                 except _BadRequest as exc:
+                    log_answer(self.peer, "-", "-", "", exc.status, len(exc.reason) + 1, 0.0)
                     self._write(exc.status, (exc.reason + "\n").encode(), "text/plain; charset=utf-8", False)
                     return
                 if request is None:
                     return
                 self.busy = True
+                self.request, self.started = request, time.perf_counter()
                 try:
                     self.handler(request, _Responder(self, request.keep_alive))
                 except Exception:  # a handler bug must not leave the phone hanging
@@ -139,8 +149,13 @@ class HttpConnection(asyncio.Protocol):
             return
         self.busy = False
         self.last_active = time.monotonic()
+        request, self.request = self.request, None
+        if request is not None:
+            log_answer(self.peer, request.method, request.path, request.query, status, len(body),
+                       time.perf_counter() - self.started)
         if self.transport is None or self.transport.is_closing():
             return
+        keep_alive = keep_alive and not self.draining
         self._write(status, body, content_type, keep_alive)
         if keep_alive:
             if self.paused:
@@ -271,12 +286,33 @@ class HttpServer:
                 connection.close()
         self._sweeper = self.loop.call_later(IDLE_TIMEOUT_S / 4, self._sweep)
 
-    async def close(self) -> None:
-        """Stop listening and close every connection."""
+    async def close(self, grace_s: float = 0.0) -> None:
+        """Stop listening, close idle connections, give requests in hand up to ``grace_s`` to be
+        answered (each of those connections closes after its answer), then close every connection."""
         if self._sweeper is not None:
             self._sweeper.cancel()
+        # Stop accepting first, and let connections accepted a moment ago get their transports before the
+        # listening sockets close: Python 3.11's Server asserts (and leaves the client hanging) otherwise.
+        for server in self.servers:
+            for sock in server.sockets:
+                self.loop.remove_reader(sock.fileno())
+        for _ in range(3):
+            await asyncio.sleep(0)
         for server in self.servers:
             server.close()
+        deadline = self.loop.time() + grace_s
+        while True:
+            for connection in list(self.connections):
+                connection.draining = True
+                if not connection.busy:
+                    connection.close()
+            if not any(c.busy for c in self.connections) or self.loop.time() >= deadline:
+                break
+            await asyncio.sleep(0.005)
+        unanswered = sum(c.busy for c in self.connections)
+        if unanswered:
+            log.warning("closing %d connections whose requests were not answered within %.0f s", unanswered,
+                        grace_s)
         for connection in list(self.connections):
             connection.close()
         for server in self.servers:

@@ -23,6 +23,9 @@
 * **Silent phones are flagged**: every :attr:`IntakeConfig.offline_check_s` the writer
   marks phones silent for :attr:`IntakeConfig.offline_after_s` as offline
   (``devices.offline_since``), logs them and tells the handle's listeners.
+* **Operation**: ``GET /health`` on both ports (:mod:`console.service.health`), one log line
+  per request (:mod:`console.service.access_log`), and :meth:`ServiceHandle.stop` drains:
+  it stops listening, answers the requests in hand, stores every queued fix, then ends.
 * **Loopback only** unless ``allow_remote``: a phone on the network needs the operator
   to open it on purpose.  Nothing here logs request headers (OwnTracks may send a password).
 """
@@ -40,6 +43,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from console.core.clock import Clock, SystemClock, to_epoch
+from console.service.health import PATH as HEALTH_PATH, HealthCheck, WriteOutcome
 from console.service.http import HttpServer, Request, Respond
 from console.service.open311 import PREFIX as OPEN311_PREFIX, Open311Api
 from console.service.protocols import ProtocolError, Report, decode_osmand, decode_owntracks
@@ -106,6 +110,7 @@ class BatchWriter(threading.Thread):
         self.stats = stats
         self.max_batch = max_batch
         self.queue: queue.SimpleQueue = queue.SimpleQueue()
+        self.outcome = WriteOutcome()
         self._stop_marker = object()
 
     def submit(self, row: PositionRow, done: Callable[[bool], None]) -> None:
@@ -158,9 +163,11 @@ class BatchWriter(threading.Thread):
         try:
             self.positions.write_batch([row for row, _ in batch], received_at=to_epoch(self.clock.now()))
             ok = True
+            self.outcome.record(None)
         except Exception as exc:  # the database is down or locked: the phones keep their fixes
             log.error("could not store %d positions: %s", len(batch), _one_line(exc))
             ok = False
+            self.outcome.record(_one_line(exc))
         self._acknowledge([done for _, done in batch], ok, len(batch))
 
     def _acknowledge(self, callbacks: list, ok: bool, count: int) -> None:
@@ -217,13 +224,21 @@ class IntakeService:
         self._waiting: list[Callable[[], None]] | None = None
         self._unknown_logged: dict[str, float] = {}
         self.open311 = Open311Api(positions.store, writer.run_job, loop, clock)
+        self.health = HealthCheck(positions.store, loop, self._counters, writer.outcome)
 
     def handle_osmand(self, request: Request, respond: Respond) -> None:
-        """Port 5055: Traccar Client's query, form or JSON requests, on any path."""
+        """Port 5055: Traccar Client's query, form or JSON requests, on any other path than ``/health``."""
+        if request.path == HEALTH_PATH:
+            self.health.handle(request, respond)
+            return
         self._take(request, respond, decode_osmand, json_client=request.content_type.startswith("application/json"))
 
     def handle_http(self, request: Request, respond: Respond) -> None:
-        """Port 8080: OwnTracks' HTTP mode at ``/owntracks``, Open311 GeoReport v2 under ``/open311/v2/``."""
+        """Port 8080: OwnTracks' HTTP mode at ``/owntracks``, Open311 GeoReport v2 under ``/open311/v2/``,
+        the health check at ``/health``."""
+        if request.path == HEALTH_PATH:
+            self.health.handle(request, respond)
+            return
         if request.path.startswith(OPEN311_PREFIX):
             self.open311.handle(request, respond)
             return
@@ -271,6 +286,9 @@ class IntakeService:
             store(device)
         else:
             self._after_refresh(lambda: store(self.registry.devices.get(report.unique_id)))
+
+    def _counters(self) -> dict:
+        return {"pending_writes": self.writer.pending(), "stored": self.stats.stored, "failed": self.stats.failed}
 
     def _after_refresh(self, then: Callable[[], None]) -> None:
         """Run ``then`` after the next re-read of the registry (at most one a second)."""
@@ -341,6 +359,7 @@ class ServiceHandle:
     _config: IntakeConfig
     _listeners: list[Callable[[list[DeviceRecord]], None]] = field(default_factory=list)
     _stopped: bool = False
+    _flushed: bool = True
 
     @property
     def osmand_url(self) -> str:
@@ -390,18 +409,28 @@ class ServiceHandle:
                     log.exception("offline listener failed")
         return flagged
 
-    def stop(self, timeout: float = 10.0) -> None:
-        """Stop listening, store what is queued, end both threads; safe to call twice."""
+    def stop(self, timeout: float = 10.0) -> bool:
+        """Stop accepting connections, answer the requests in hand (up to ``timeout``), store every
+        queued fix, end both threads; safe to call twice.
+
+        True when everything queued was stored (or refused with 503) in time; False when the writer
+        was still busy after ``timeout`` -- fixes it had not stored were never acknowledged."""
         if self._stopped:
-            return
+            return self._flushed
         self._stopped = True
         try:
-            asyncio.run_coroutine_threadsafe(self._server.close(), self._loop).result(timeout)
+            asyncio.run_coroutine_threadsafe(self._server.close(grace_s=timeout), self._loop).result(timeout + 5)
         except (concurrent.futures.TimeoutError, RuntimeError):
             log.warning("the intake did not close its connections in time")
+        self._service.health.close()
         self._writer.stop(timeout)
+        self._flushed = not self._writer.is_alive()
+        if not self._flushed:
+            log.error("the position writer did not finish within %.0f s; %d queued items were not stored",
+                      timeout, self._writer.pending())
         self._loop.call_soon_threadsafe(self._loop.stop)
         self._thread.join(timeout)
+        return self._flushed
 
 
 def is_loopback(host: str) -> bool:

@@ -76,7 +76,8 @@ def create_store_engine(url: str) -> Engine:
     if parsed.get_backend_name() == "postgresql" and parsed.drivername == "postgresql":
         parsed = parsed.set(drivername="postgresql+psycopg")
     try:
-        return create_engine(parsed, pool_pre_ping=True)
+        # A bounded connect: a server that silently drops packets is an error after 10 s, not a hang.
+        return create_engine(parsed, pool_pre_ping=True, connect_args={"connect_timeout": 10})
     except (ArgumentError, ImportError, SQLAlchemyError) as exc:
         raise StoreError(f"cannot use database {parsed.render_as_string(hide_password=True)}: {exc}") from exc
 
@@ -128,8 +129,11 @@ def open_store(url: str, *, migrate_schema: bool = True) -> Store:
     except (OperationalError, SQLAlchemyError, CommandError) as exc:
         # CommandError: alembic cannot place the database's revision, e.g. it was made by a newer Gridwatch.
         engine.dispose()
+        reason = _one_line(exc)
+        if isinstance(exc, CommandError) and "Can't locate revision" in str(exc):
+            reason += " (its schema is newer than this Gridwatch, or not Gridwatch's; upgrade Gridwatch)"
         raise StoreError(f"cannot open database {engine.url.render_as_string(hide_password=True)}: "
-                         f"{_one_line(exc)}") from exc
+                         f"{reason}") from exc
     return Store(engine, sessionmaker(engine, expire_on_commit=False))
 
 

@@ -139,6 +139,7 @@ def test_a_database_from_a_newer_gridwatch(tmp_path):
     with pytest.raises(StoreError) as caught:
         open_store(str(path))
     _assert_one_line(caught.value, "ffff9999")
+    assert "schema is newer than this Gridwatch" in str(caught.value)
 
 
 def test_unreachable_postgresql_hides_the_password():

@@ -21,7 +21,8 @@ def add_keys_parser(commands) -> None:
     _add_db_option(keys)
     actions = keys.add_subparsers(title="key commands", parser_class=type(keys), required=True)
     issue = actions.add_parser("issue", help="issue a new key and print it (once: only its hash is kept)")
-    issue.add_argument("kind", choices=("open311",), help="the client's protocol")
+    issue.add_argument("kind", choices=("open311", "device"),
+                       help="open311: a civic-reporting client; device: a worker's phone (NAME is its device id)")
     issue.add_argument("name", metavar="NAME", help="the client's name, e.g. the app or the organisation")
     issue.set_defaults(keys_action=_issue)
     revoke = actions.add_parser("revoke", help="revoke a key: it stops working at once")

@@ -46,6 +46,7 @@ from console.core.clock import Clock, SystemClock, to_epoch
 from console.service.health import PATH as HEALTH_PATH, HealthCheck, WriteOutcome
 from console.service.http import HttpServer, Request, Respond
 from console.service.open311 import PREFIX as OPEN311_PREFIX, Open311Api
+from console.service.one_key import PATH as ONE_KEY_PATH, OneKeyApi
 from console.service.protocols import ProtocolError, Report, decode_osmand, decode_owntracks
 from console.storage.db import Store
 from console.storage.positions import DeviceRecord, PositionRow, PositionStore
@@ -224,6 +225,7 @@ class IntakeService:
         self._waiting: list[Callable[[], None]] | None = None
         self._unknown_logged: dict[str, float] = {}
         self.open311 = Open311Api(positions.store, writer.run_job, loop, clock)
+        self.one_key = OneKeyApi(positions.store, writer.run_job, loop, clock)
         self.health = HealthCheck(positions.store, loop, self._counters, writer.outcome)
 
     def handle_osmand(self, request: Request, respond: Respond) -> None:
@@ -235,12 +237,15 @@ class IntakeService:
 
     def handle_http(self, request: Request, respond: Respond) -> None:
         """Port 8080: OwnTracks' HTTP mode at ``/owntracks``, Open311 GeoReport v2 under ``/open311/v2/``,
-        the health check at ``/health``."""
+        the one-key alarm at ``/api/v1/one-key``, the health check at ``/health``."""
         if request.path == HEALTH_PATH:
             self.health.handle(request, respond)
             return
         if request.path.startswith(OPEN311_PREFIX):
             self.open311.handle(request, respond)
+            return
+        if request.path == ONE_KEY_PATH:
+            self.one_key.handle(request, respond)
             return
         if request.path not in OWNTRACKS_PATHS:
             respond(404, f"nothing at {request.path[:80]}; OwnTracks posts to /owntracks\n")

@@ -22,7 +22,7 @@ from console.storage.db import Store
 from console.storage.models import ApiKey
 
 #: The kinds of client a key may be issued for.
-KINDS = ("open311",)
+KINDS = ("open311", "device")
 #: Keys start with this, so a leaked one is recognisable (e.g. by secret scanners).
 KEY_PREFIX = "gw_"
 
@@ -65,6 +65,12 @@ class ApiKeyStore:
         name = name.strip()
         if not name or len(name) > 64:
             raise ApiKeyError("a key's name must be 1 to 64 characters")
+        if kind == "device":  # a phone's key is named by the phone's registered device id
+            from console.storage.positions import DeviceError, PositionStore
+            try:
+                PositionStore(self.store).device(name)
+            except DeviceError as exc:
+                raise ApiKeyError(f"{exc}; register the phone first with `gridwatch devices add`") from None
         key = KEY_PREFIX + secrets.token_urlsafe(32)
         try:
             with self.store.sessions.begin() as session:

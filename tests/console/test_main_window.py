@@ -190,3 +190,27 @@ def test_a_report_filed_by_another_console_shows_at_once(console, qtbot):
     # The queue's own poll is stopped: only the change feed can bring the row (a busy, just-started
     # console on a loaded machine answers within a couple of seconds; bench/ measures the latency).
     qtbot.waitUntil(lambda: window.queue_model.row_of(incident_id) >= 0, timeout=5_000)
+
+
+def test_a_one_key_alarm_from_a_phone_is_raised_within_two_seconds(console, qtbot):
+    import http.client
+    import time as clock_time
+
+    from console.storage.api_keys import ApiKeyStore
+    from console.storage.positions import PositionStore
+    open_window, store, clock, _settings = console
+    window = open_window()
+    qtbot.waitUntil(lambda: window.intake.handle is not None, timeout=10_000)  # the console's own intake
+    worker = PositionStore(store, clock).add_device(1, "phone-of-worker-1")
+    key = ApiKeyStore(store, clock).issue("device", worker.unique_id)[1]
+    connection = http.client.HTTPConnection("127.0.0.1", window.intake.handle.http_port, timeout=10)
+    sent = clock_time.monotonic()
+    with qtbot.waitSignal(window.alarm_bar.alarm_raised, timeout=5_000) as raised:
+        connection.request("POST", "/api/v1/one-key", body="lat=30.1&lon=120.3&subitem=FIR01",
+                           headers={"Authorization": f"Bearer {key}",
+                                    "Content-Type": "application/x-www-form-urlencoded"})
+        assert connection.getresponse().status == 201
+    connection.close()
+    assert clock_time.monotonic() - sent <= 2.0
+    with store.sessions() as session:
+        assert session.get(Incident, raised.args[0]).one_key

@@ -15,6 +15,7 @@ from console.gui.taskman import TaskManager
 from console.storage.dispatch import DispatchService, TimelineStep
 from console.storage.duplicates import DuplicateCandidate, likely_duplicates
 from console.storage.models import Incident
+from console.storage.presence import Viewer
 from widgets import audit_notes, badges, labels
 from widgets.guard import guarded
 
@@ -190,6 +191,7 @@ class IncidentDetailPane(QWidget):
             "escalation": self.tr("Escalation:"), "alarm": self.tr("One-key alarm:"),
             "finished": self.tr("Finished:"), "rejected": self.tr("Rejected:"),
             "duplicates": self.tr("Likely duplicate of:"),
+            "viewers": self.tr("Also open at:"),
         }
         for key, text in names.items():
             value = QLabel(self)
@@ -277,7 +279,8 @@ class IncidentDetailPane(QWidget):
             self.tr("%1 (%2 m away, %3 earlier) — reject this report as its duplicate to merge")
             .replace("%1", d.number).replace("%2", f"{d.distance_m:.0f}")
             .replace("%3", labels.format_duration(d.earlier_by.total_seconds())) for d in detail.duplicates) or "—")
-        for key in ("rejected", "alarm", "finished", "duplicates"):
+        f["viewers"].setText("—")
+        for key in ("rejected", "alarm", "finished", "duplicates", "viewers"):
             self._form.setRowVisible(f[key], f[key].text() != "—")
         self.description.setText(inc.description or self.tr("(none)"))
         self.feedback.setText(inc.feedback or self.tr("(none yet)"))
@@ -289,6 +292,16 @@ class IncidentDetailPane(QWidget):
         else:
             self._timer.stop()
         self.loaded.emit(inc.id)
+
+    def show_viewers(self, incident_id: int, viewers: list[Viewer]) -> None:
+        """The other consoles' operators who have this incident open (from :mod:`console.storage.presence`)."""
+        if incident_id != self._incident_id or self._detail is None:
+            return
+        field_label = self.fields["viewers"]
+        field_label.setText(", ".join(self.tr("%1 (since %2)").replace("%1", viewer.operator)
+                                      .replace("%2", labels.format_short_datetime(viewer.since))
+                                      for viewer in viewers) or "—")
+        self._form.setRowVisible(field_label, bool(viewers))
 
     def _failed(self, generation: int, incident_id: int, exc: BaseException) -> None:
         if generation != self._generation:

@@ -334,7 +334,7 @@ class _BulkLoader:
         for name, _sql in triggers:  # the append-only guard; restored below, in the same transaction
             self.db.execute(f'DROP TRIGGER "{name}"')
         for table in ("incident_departments", "attachments", "supervision_orders", "audit_entries",
-                      "incidents", "boundaries", "positions", "devices"):
+                      "incident_presence", "incidents", "boundaries", "positions", "devices"):
             self.db.execute(f"DELETE FROM {table}")
         self.db.execute("DELETE FROM cameras WHERE url LIKE 'demo:%'")
         self.db.execute("UPDATE cameras SET grid_id = NULL")

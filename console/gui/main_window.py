@@ -17,12 +17,14 @@ from console.gui.context import ConsoleContext
 from console.gui.duties import BackgroundDuties
 from console.gui.follow_up_desk import FollowUpDesk
 from console.gui.live_sync import LiveSync
+from console.storage.presence import HEARTBEAT_S, PresenceBook, new_console_id
 from console.gui.map_room import MapRoom
 from console.gui.position_intake import PositionIntake
 from console.gui.settings import ConsoleSettings
 from console.gui.theme import THEMES, apply_theme
 from console.gui.video_room import VideoRoom
 from widgets.alarm_bar import OneKeyAlarmBar
+from widgets.guard import guarded
 from widgets.incident_actions import IncidentActions
 from widgets.incident_detail import IncidentDetailPane
 from widgets.queue_model import IncidentQueueModel
@@ -55,6 +57,11 @@ class MainWindow(QMainWindow):
         self.map = MapRoom(context, settings, self)
         self.follow_ups = FollowUpDesk(context, self)
         self.live_sync = LiveSync(context.store, self)
+        self.presence = PresenceBook(context.store, context.clock)
+        self.console_id = new_console_id()
+        self._closing = False
+        self._presence_timer = QTimer(self, interval=HEARTBEAT_S * 1000)
+        self._presence_timer.timeout.connect(self._announce_presence)
         self.intake = PositionIntake(context, simulation_speed, self) if context.is_demo else None
 
         central = QWidget(self)
@@ -97,6 +104,7 @@ class MainWindow(QMainWindow):
         self.follow_ups.message.connect(lambda message: self.statusBar().showMessage(message, 10_000))
         self.follow_ups.view.subject_activated.connect(self._show_subject)
         self.live_sync.store_changed.connect(self._changed_elsewhere)
+        self.detail.loaded.connect(lambda _incident_id: self._announce_presence())
         self.actions.incident_changed.connect(self.detail.reload)
         self.actions.incident_changed.connect(lambda _id: self.alarm_bar.refresh())
         self.actions.action_failed.connect(
@@ -124,6 +132,7 @@ class MainWindow(QMainWindow):
         self.video.start(restore=remember_layout)
         self.map.start()
         self.live_sync.start()
+        self._presence_timer.start()
         if self.intake is not None:
             self.intake.failed.connect(
                 lambda message: self.statusBar().showMessage(self.tr("Position intake: %1").replace("%1", message),
@@ -253,6 +262,19 @@ class MainWindow(QMainWindow):
         self.queue_view.select_incident_when_loaded(incident_id)
         self.raise_()
 
+    def _announce_presence(self) -> None:
+        """Tell the other consoles which incident this one shows, and show who else has it open."""
+        incident_id = self.detail.incident_id()
+        if incident_id < 0 or self._closing:
+            return
+        presence, console_id, operator = self.presence, self.console_id, self.context.operator
+
+        def announce_and_read():
+            presence.show(console_id, operator, incident_id)
+            return presence.others(console_id, incident_id)
+        self.context.tasks.write(announce_and_read, on_done=guarded(
+            self.detail, lambda detail, viewers: detail.show_viewers(incident_id, viewers)))
+
     def _changed_elsewhere(self, tables: frozenset[str]) -> None:
         """Another console or the intake service wrote: show it now rather than at the next poll."""
         if "incidents" in tables:
@@ -297,8 +319,11 @@ class MainWindow(QMainWindow):
                           .replace("%2", self.context.store.url))
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        self._closing = True  # announces no more presence; a reload still queued must not bring it back
         self.duties.stop()
         self.live_sync.stop()
+        self._presence_timer.stop()
+        self.context.tasks.write(self.presence.leave, self.console_id)
         self.map.stop()
         if self.intake is not None:
             self.intake.stop()

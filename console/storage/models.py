@@ -385,3 +385,21 @@ class Open311Request(Base):
     api_key_id: Mapped[int | None] = mapped_column(ForeignKey("api_keys.id"))
     address: Mapped[str] = mapped_column(String(255), default="")
     media_url: Mapped[str] = mapped_column(String(512), default="")
+
+
+class IncidentPresence(Base):
+    """Which incident a console shows, and who sits at it: one row per console, refreshed while shown.
+
+    Like an edit lock that expires: a row not refreshed for a minute means the console moved on or
+    went away.  Nothing is locked — the workflow's version check decides who wins — the row only
+    lets the other operators see who else is looking.
+    """
+
+    __tablename__ = "incident_presence"
+    console_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id", ondelete="CASCADE"))
+    operator: Mapped[str] = mapped_column(String(64))
+    since: Mapped[datetime] = mapped_column(EpochSeconds)
+    seen_at: Mapped[datetime] = mapped_column(EpochSeconds)
+
+    __table_args__ = (Index("ix_incident_presence_incident", "incident_id", "seen_at"),)

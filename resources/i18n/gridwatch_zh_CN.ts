@@ -753,6 +753,10 @@
         <translation>疑似重复：</translation>
     </message>
     <message>
+        <source>Also open at:</source>
+        <translation>同时查看：</translation>
+    </message>
+    <message>
         <source>When</source>
         <translation>时间</translation>
     </message>
@@ -807,6 +811,10 @@
     <message>
         <source>(none yet)</source>
         <translation>（暂无）</translation>
+    </message>
+    <message>
+        <source>%1 (since %2)</source>
+        <translation>%1（自 %2 起）</translation>
     </message>
     <message>
         <source>Cannot show incident: %1</source>

@@ -214,3 +214,26 @@ def test_a_one_key_alarm_from_a_phone_is_raised_within_two_seconds(console, qtbo
     assert clock_time.monotonic() - sent <= 2.0
     with store.sessions() as session:
         assert session.get(Incident, raised.args[0]).one_key
+
+
+def test_a_second_console_on_the_same_incident_says_who_else_has_it_open(console, qtbot):
+    open_window, store, _clock, _settings = console
+    first, second = open_window(), open_window()
+    assert first.console_id != second.console_id
+    with store.sessions() as session:
+        incident_id = session.scalars(select(Incident.id).where(Incident.status == "in_progress")
+                                      .order_by(Incident.id.desc())).first()
+    for window in (first, second):
+        with qtbot.waitSignal(window.detail.loaded, timeout=10_000):
+            window.detail.show_incident(incident_id)
+    viewers = second.detail.fields["viewers"]
+    qtbot.waitUntil(lambda: "值班员 测试" in viewers.text(), timeout=5_000)
+    assert viewers.isVisibleTo(second.detail)
+    first.close()  # it leaves; the second console learns it at its next look
+    answers = []
+    show_viewers = second.detail.show_viewers
+    second.detail.show_viewers = lambda shown, found: (answers.append(found), show_viewers(shown, found))
+    with qtbot.waitSignal(second.detail.loaded, timeout=10_000):
+        second.detail.reload()
+    qtbot.waitUntil(lambda: bool(answers) and answers[-1] == [], timeout=5_000)  # an earlier answer may come first
+    assert viewers.text() == "—"

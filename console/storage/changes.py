@@ -98,9 +98,12 @@ class ChangeFeed:
                     if reconnected:
                         self._tell(ALL_TABLES)  # what was notified while we were away is lost
                     while not self._stop.is_set():
-                        tables = {notice.payload for notice in connection.notifies(timeout=_WAIT_S)}
-                        if tables:
-                            self._tell(frozenset(tables))
+                        # Each notification is passed on as it comes (the generator only ends at the
+                        # timeout, which is there to look at the stop flag now and then).
+                        for notice in connection.notifies(timeout=_WAIT_S):
+                            self._tell(frozenset({notice.payload}))
+                            if self._stop.is_set():
+                                break
             except Exception as exc:  # server restarted, network gone: reconnect with a back-off
                 if self._stop.is_set():
                     return

@@ -205,14 +205,15 @@ class MapPanel(QWidget):
             return
         live, directory = self.live, self.places.workers
         workers = live.workers
-        on_duty = np.array([directory.on_duty[i] if (i := directory.index_of(int(w))) is not None else False
-                            for w in workers.ids.tolist()], dtype=bool)
-        available = (workers.states != _OFFLINE) & on_duty
+        available = (workers.states != _OFFLINE) & directory.on_duty_of(workers.ids)
         nearby = nearest_workers(float(live.incidents.lon[row]), float(live.incidents.lat[row]),
                                  workers.lon, workers.lat, available, NEAREST_COUNT)
-        names = dict(zip(directory.ids.tolist(), directory.names))
-        candidates = [(near, int(workers.ids[near.index]), names.get(int(workers.ids[near.index]), "?"),
-                       int(workers.states[near.index])) for near in nearby]
+        candidates = []
+        for near in nearby:
+            worker_id = int(workers.ids[near.index])
+            index = directory.index_of(worker_id)
+            candidates.append((near, worker_id, directory.names[index] if index is not None else "?",
+                               int(workers.states[near.index])))
         status = labels.status_name(live.incidents.statuses[row])
         level = labels.level_name(int(live.incidents.levels[row]))
         heading = f"{live.incidents.numbers[row]}  {live.incidents.titles[row]}"

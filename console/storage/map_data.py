@@ -56,7 +56,7 @@ class Outline:
 
 @dataclass(frozen=True)
 class PlaceMarks:
-    """Places with a label at a point: ids, codes, names and their positions in metres."""
+    """Places with a label at a point: ids (ascending), codes, names and their positions in metres."""
 
     ids: np.ndarray
     codes: list[str]
@@ -66,13 +66,12 @@ class PlaceMarks:
     parent_ids: np.ndarray  # a grid's village; a village's town; a camera's grid (0: none)
 
     def index_of(self, place_id: int) -> int | None:
-        found = np.flatnonzero(self.ids == place_id)
-        return int(found[0]) if len(found) else None
+        return _index_of(self.ids, place_id)
 
 
 @dataclass(frozen=True)
 class WorkerDirectory:
-    """Every worker, for the cards and the search: id, code, name, phone and grid."""
+    """Every worker, for the cards and the search: id (ascending), code, name, phone and grid."""
 
     ids: np.ndarray
     codes: list[str]
@@ -82,8 +81,13 @@ class WorkerDirectory:
     on_duty: np.ndarray
 
     def index_of(self, worker_id: int) -> int | None:
-        found = np.flatnonzero(self.ids == worker_id)
-        return int(found[0]) if len(found) else None
+        return _index_of(self.ids, worker_id)
+
+    def on_duty_of(self, worker_ids: np.ndarray) -> np.ndarray:
+        """For each of ``worker_ids``, whether that worker is on duty (False for an unknown id)."""
+        rows = _indices_of(self.ids, worker_ids)
+        return np.where(rows >= 0, self.on_duty[np.maximum(rows, 0)], False) if len(self.ids) \
+            else np.zeros(len(worker_ids), dtype=bool)
 
     def find(self, text: str, grid_names: dict[int, str], limit: int = 20) -> list[int]:
         """Worker ids whose name, code or grid name contains ``text`` (exact name matches first)."""
@@ -260,6 +264,20 @@ class LiveMapReader:
                              [r.title for r in rows], x, y, lon, lat,
                              [r.status for r in rows], np.array([r.level for r in rows], dtype=np.int8),
                              np.array([bool(r.one_key) for r in rows]))
+
+
+def _indices_of(ids: np.ndarray, wanted: np.ndarray) -> np.ndarray:
+    """The position of each of ``wanted`` in ``ids`` (sorted, as the loaders read them), -1 where absent."""
+    wanted = np.asarray(wanted, dtype=ids.dtype if len(ids) else np.int64)
+    if not len(ids):
+        return np.full(len(wanted), -1, dtype=np.int64)
+    rows = np.minimum(np.searchsorted(ids, wanted), len(ids) - 1)
+    return np.where(ids[rows] == wanted, rows, -1)
+
+
+def _index_of(ids: np.ndarray, wanted: int) -> int | None:
+    row = int(_indices_of(ids, np.array([wanted]))[0])
+    return row if row >= 0 else None
 
 
 def _project(projection: LocalProjection, lonlat: np.ndarray) -> np.ndarray:

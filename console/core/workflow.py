@@ -84,6 +84,8 @@ TRANSITIONS: dict[tuple[Status, Action], Status] = {
 
 #: Statuses in which the incident still needs work and its deadline runs.
 OPEN_STATUSES = frozenset({S.REPORTED, S.ACCEPTED, S.DISPATCHED, S.IN_PROGRESS, S.REOPENED})
+#: The same as the stored text values, in a fixed order (for SQL ``IN`` lists).
+OPEN_STATUS_VALUES = tuple(sorted(s.value for s in OPEN_STATUSES))
 #: Statuses that end the loop (for now).
 FINISHED_STATUSES = frozenset({S.RESOLVED, S.CLOSED, S.REJECTED})
 #: Steps that do not change the status but may happen in any open status.

@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 
 from console.core.clock import Clock
 from console.core.taxonomy import Taxonomy
-from console.core.workflow import OPEN_STATUSES, Source, Status
+from console.core.workflow import OPEN_STATUS_VALUES, OPEN_STATUSES, Source, Status
 from console.storage.api_keys import ApiKeyRecord
 from console.storage.cameras import nearest_grid_id
 from console.storage.db import Store
@@ -128,9 +128,8 @@ class Open311Book:
             if query.end is not None:
                 statement = statement.where(Incident.created_at <= query.end)
             if query.states and set(query.states) != {"open", "closed"}:
-                open_values = [s.value for s in OPEN_STATUSES]
-                statement = statement.where(Incident.status.in_(open_values) if "open" in query.states
-                                            else Incident.status.not_in(open_values))
+                statement = statement.where(Incident.status.in_(OPEN_STATUS_VALUES) if "open" in query.states
+                                            else Incident.status.not_in(OPEN_STATUS_VALUES))
         statement = statement.order_by(Incident.created_at.desc(), Incident.id.desc()).limit(query.limit)
         with self.store.sessions() as session:
             return [_request(incident, extra, updated_at) for incident, extra, updated_at in session.execute(statement)]

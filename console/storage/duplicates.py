@@ -15,14 +15,13 @@ import numpy as np
 from sqlalchemy import select
 
 from console.core.nearest import distances_m
-from console.core.workflow import OPEN_STATUSES
+from console.core.workflow import OPEN_STATUS_VALUES
 from console.storage.db import Store
 from console.storage.models import Incident
 
 #: How close and how recent an open incident of the same sub-item must be to be offered as a duplicate.
 DUPLICATE_RADIUS_M = 50.0
 DUPLICATE_WINDOW = timedelta(hours=24)
-_OPEN = tuple(s.value for s in OPEN_STATUSES)
 
 
 @dataclass(frozen=True)
@@ -50,7 +49,7 @@ def likely_duplicates(store: Store, incident_id: int, radius_m: float = DUPLICAT
                    Incident.lon, Incident.lat)
             .where(Incident.subitem == report.subitem, Incident.id != report.id,
                    Incident.created_at >= report.created_at - window, Incident.created_at <= report.created_at,
-                   Incident.status.in_(_OPEN), Incident.lon.is_not(None), Incident.lat.is_not(None))).all()
+                   Incident.status.in_(OPEN_STATUS_VALUES), Incident.lon.is_not(None), Incident.lat.is_not(None))).all()
         reported_at = report.created_at
         lon, lat = report.lon, report.lat
     if not rows:

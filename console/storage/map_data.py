@@ -30,7 +30,7 @@ from console.core.clock import Clock, to_epoch
 from console.core.geo import LocalProjection, polygons_of
 from console.core.patrol import Fix, StatePolicy, WorkerActivity, WorkerState
 from console.core.redlight import VillageCounts
-from console.core.workflow import OPEN_STATUSES, Status
+from console.core.workflow import OPEN_STATUS_VALUES, Status
 from console.storage.db import Store
 from console.storage.models import Boundary, Camera, Grid, Incident, Village, Worker
 from console.storage.positions import PositionStore
@@ -41,7 +41,6 @@ RED_LIGHT_WINDOW = timedelta(days=7)
 WORKER_STATES = (WorkerState.PATROLLING, WorkerState.IDLE, WorkerState.HANDLING, WorkerState.OFFLINE)
 _STATE_CODE = {state: code for code, state in enumerate(WORKER_STATES)}
 _IN_HAND = (Status.DISPATCHED.value, Status.IN_PROGRESS.value)
-_OPEN = tuple(s.value for s in OPEN_STATUSES)
 
 
 @dataclass(frozen=True)
@@ -224,12 +223,12 @@ class LiveMapReader:
                 incidents = conn.execute(
                     select(Incident.id, Incident.number, Incident.title, Incident.lon, Incident.lat,
                            Incident.status, Incident.level, Incident.one_key, Incident.assignee_worker_id)
-                    .where(Incident.status.in_(_OPEN), Incident.lon.is_not(None), Incident.lat.is_not(None))
+                    .where(Incident.status.in_(OPEN_STATUS_VALUES), Incident.lon.is_not(None), Incident.lat.is_not(None))
                     .order_by(Incident.id)).all()
                 since = type_coerce(to_epoch(now - RED_LIGHT_WINDOW), Integer)
                 counts = conn.execute(
                     select(Incident.village_id, func.count(),
-                           func.sum(case((Incident.status.in_(_OPEN), 1), else_=0)))
+                           func.sum(case((Incident.status.in_(OPEN_STATUS_VALUES), 1), else_=0)))
                     .where(type_coerce(Incident.created_at, Integer) >= since, Incident.village_id.is_not(None))
                     .group_by(Incident.village_id)).all()
             in_hand: dict[int, list[int]] = {}

@@ -18,7 +18,7 @@ from sqlalchemy import Integer, Select, String, and_, bindparam, func, or_, sele
 from sqlalchemy.engine import Connection
 
 from console.core.clock import to_epoch
-from console.core.workflow import OPEN_STATUSES, Status
+from console.core.workflow import OPEN_STATUS_VALUES, Status
 from console.storage.models import Grid, Incident, Village
 
 T = Incident.__table__
@@ -105,7 +105,7 @@ _ROW_COLUMNS = (T.c.id, T.c.number, T.c.title, type_coerce(T.c.created_at, Integ
                 T.c.alarm_acknowledged_at.is_not(None), T.c.reminded_at.is_not(None),
                 T.c.supervised_at.is_not(None), T.c.version)
 
-_OPEN = [s.value for s in OPEN_STATUSES]
+_OPEN = list(OPEN_STATUS_VALUES)
 
 
 def _conditions(flt: QueueFilter, now: datetime) -> list:

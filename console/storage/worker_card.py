@@ -14,12 +14,11 @@ from console.core.clock import to_epoch
 from console.core.geo import LocalProjection, Region
 from console.core.gpx import track_gpx
 from console.core.patrol import TrackPolicy, TrackStats, track_statistics
-from console.core.workflow import OPEN_STATUSES
+from console.core.workflow import OPEN_STATUS_VALUES
 from console.storage.db import Store
 from console.storage.models import Boundary, Grid, Incident, Village, Worker
 from console.storage.positions import PositionStore
 
-_OPEN = tuple(s.value for s in OPEN_STATUSES)
 
 
 class _Fix(NamedTuple):
@@ -85,7 +84,7 @@ def load_worker_card(store: Store, worker_id: int, start: datetime, end: datetim
         outline = conn.execute(select(Boundary.geometry).where(Boundary.level == "grid",
                                                                Boundary.code == grid_code)).scalar()
         in_hand = conn.execute(select(Incident.id, Incident.number, Incident.title)
-                               .where(Incident.assignee_worker_id == worker_id, Incident.status.in_(_OPEN))
+                               .where(Incident.assignee_worker_id == worker_id, Incident.status.in_(OPEN_STATUS_VALUES))
                                .order_by(Incident.created_at)).all()
     points = positions.track(worker_id, to_epoch(start), to_epoch(end))
     stats = track_statistics((p.fix() for p in points), policy,

@@ -81,14 +81,13 @@ def load_worker_card(store: Store, worker_id: int, start: datetime, end: datetim
         if row is None:
             raise LookupError(f"no worker with id {worker_id}")
         code, name, phone, grid_id, grid_name, grid_code, village_name = row
-        outline = conn.execute(select(Boundary.geometry).where(Boundary.level == "grid",
-                                                               Boundary.code == grid_code)).scalar()
+        region = _grid_region(conn, grid_code)
         in_hand = conn.execute(select(Incident.id, Incident.number, Incident.title)
-                               .where(Incident.assignee_worker_id == worker_id, Incident.status.in_(OPEN_STATUS_VALUES))
+                               .where(Incident.assignee_worker_id == worker_id,
+                                      Incident.status.in_(OPEN_STATUS_VALUES))
                                .order_by(Incident.created_at)).all()
     points = positions.track(worker_id, to_epoch(start), to_epoch(end))
-    stats = track_statistics((p.fix() for p in points), policy,
-                             Region(json.loads(outline)) if outline else None)
+    stats = track_statistics((p.fix() for p in points), policy, region)
     t = np.array([p.t for p in points], dtype=float)
     lon = np.array([p.lon for p in points], dtype=float)
     lat = np.array([p.lat for p in points], dtype=float)
@@ -138,12 +137,17 @@ def load_grid_patrol(store: Store, grid_id: int, start: datetime, end: datetime,
         if row is None:
             raise LookupError(f"no grid with id {grid_id}")
         grid_name, grid_code, village_name = row
-        outline = conn.execute(select(Boundary.geometry).where(Boundary.level == "grid",
-                                                               Boundary.code == grid_code)).scalar()
+        region = _grid_region(conn, grid_code)
         workers = conn.execute(select(Worker.id, Worker.name).where(Worker.grid_id == grid_id)
                                .order_by(Worker.id)).all()
-    region = Region(json.loads(outline)) if outline else None
     stats = [(worker_id, name, track_statistics((p.fix() for p in positions.track(worker_id, to_epoch(start),
                                                                                    to_epoch(end))), policy, region))
              for worker_id, name in workers]
     return GridPatrol(grid_id, grid_name, village_name, start, end, stats)
+
+
+def _grid_region(conn, grid_code: str) -> Region | None:
+    """The grid's outline for point tests, or None when it has none (then nothing counts as outside)."""
+    outline = conn.execute(select(Boundary.geometry).where(Boundary.level == "grid",
+                                                           Boundary.code == grid_code)).scalar()
+    return Region(json.loads(outline)) if outline else None

@@ -166,9 +166,6 @@ class MapCanvas(pg.PlotWidget):
         self._apply_visibility()
         self._update_labels()
 
-    def layer_visible(self, layer: str) -> bool:
-        return self._visible[layer]
-
     def outlines_shown(self, level: str) -> bool:
         """Whether a level's outlines are drawn now (grids only when the view is close enough)."""
         return self._outlines[level].isVisible()

@@ -17,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from console.core.geo import EARTH_RADIUS_M, haversine_m
 from console.storage.camera_csv import CameraCsvError, CsvRow, read_camera_csv, write_camera_csv
 from console.storage.db import Store
 from console.storage.models import Camera, Grid, Village
@@ -26,7 +27,6 @@ from video.sources import mask_url
 MAX_NAME = 64
 MAX_GROUP = 64
 GRID_RADIUS_KM = 3.0
-EARTH_RADIUS_KM = 6371.0088
 UPDATABLE_FIELDS = ("name", "url", "sub_url", "onvif_url", "lon", "lat", "group")
 
 
@@ -175,25 +175,17 @@ class CameraBook:
             raise CameraError(f"duplicate name {name!r}: a camera of that name exists") from None
 
 
-def distance_km(lon1: float, lat1: float, lon2: float, lat2: float) -> float:
-    """Great-circle distance between two points given in degrees."""
-    phi1, phi2 = math.radians(lat1), math.radians(lat2)
-    half_dphi, half_dlambda = (phi2 - phi1) / 2, math.radians(lon2 - lon1) / 2
-    a = math.sin(half_dphi) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(half_dlambda) ** 2
-    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(a)))
-
-
 def nearest_grid_id(session: Session, lon: float | None, lat: float | None) -> int | None:
     """The grid whose centre is nearest to the point, if within :data:`GRID_RADIUS_KM`."""
     if lon is None or lat is None:
         return None
     # Only grids in the latitude band can be near; longitude degrees shrink towards the poles.
-    band = math.degrees(GRID_RADIUS_KM / EARTH_RADIUS_KM)
+    band = math.degrees(GRID_RADIUS_KM * 1000 / EARTH_RADIUS_M)
     centres = session.execute(select(Grid.id, Grid.lon, Grid.lat)
                               .where(Grid.lat.between(lat - band, lat + band)))
-    best = min(((distance_km(lon, lat, grid_lon, grid_lat), grid_id) for grid_id, grid_lon, grid_lat in centres),
+    best = min(((haversine_m(lon, lat, grid_lon, grid_lat), grid_id) for grid_id, grid_lon, grid_lat in centres),
                default=None)
-    return best[1] if best is not None and best[0] <= GRID_RADIUS_KM else None
+    return best[1] if best is not None and best[0] <= GRID_RADIUS_KM * 1000 else None
 
 
 _RECORDS = (select(Camera, Grid.name, Village.id, Village.name_zh)

@@ -60,8 +60,9 @@ class MainWindow(QMainWindow):
         self.presence = PresenceBook(context.store, context.clock)
         self.console_id = new_console_id()
         self._closing = False
+        self._announced: int | None = None  # the incident this console last told the others it shows
         self._presence_timer = QTimer(self, interval=HEARTBEAT_S * 1000)
-        self._presence_timer.timeout.connect(self._announce_presence)
+        self._presence_timer.timeout.connect(lambda: self._announce_presence(heartbeat=True))
         self.intake = PositionIntake(context, simulation_speed, self) if context.is_demo else None
 
         central = QWidget(self)
@@ -262,18 +263,26 @@ class MainWindow(QMainWindow):
         self.queue_view.select_incident_when_loaded(incident_id)
         self.raise_()
 
-    def _announce_presence(self) -> None:
-        """Tell the other consoles which incident this one shows, and show who else has it open."""
+    def _announce_presence(self, heartbeat: bool = False) -> None:
+        """Tell the other consoles which incident this one shows, and show who else has it open.
+
+        Only a newly shown incident or the heartbeat writes: a reload of the same incident — which
+        another console's write causes — only reads, or two consoles would wake each other for ever
+        (on SQLite every write is a change to every console)."""
         incident_id = self.detail.incident_id()
         if incident_id < 0 or self._closing:
             return
         presence, console_id, operator = self.presence, self.console_id, self.context.operator
+        show_viewers = guarded(self.detail, lambda detail, viewers: detail.show_viewers(incident_id, viewers))
+        if not heartbeat and incident_id == self._announced:
+            self.context.tasks.read(presence.others, console_id, incident_id, on_done=show_viewers)
+            return
+        self._announced = incident_id
 
         def announce_and_read():
             presence.show(console_id, operator, incident_id)
             return presence.others(console_id, incident_id)
-        self.context.tasks.write(announce_and_read, on_done=guarded(
-            self.detail, lambda detail, viewers: detail.show_viewers(incident_id, viewers)))
+        self.context.tasks.write(announce_and_read, on_done=show_viewers)
 
     def _changed_elsewhere(self, tables: frozenset[str]) -> None:
         """Another console or the intake service wrote: show it now rather than at the next poll."""

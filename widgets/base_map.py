@@ -11,8 +11,9 @@ metres east and north of a :class:`console.core.geo.LocalProjection`)::
 
 Threads: opening a source (a file or folder may sit on a slow share) and fetching and decoding tiles run
 on the layer's own pool of :data:`FETCH_WORKERS` threads (a fresh pool for each source, so fetches stuck
-on a dead server never delay the next source); results come back to the GUI thread through a queued
-signal only, and only the GUI thread touches Qt items and pixmaps.  A request the view no longer
+on a dead server never delay the next source); workers post their results to a plain queue, which the
+GUI thread empties every :data:`MAIL_INTERVAL_MS` while any job is outstanding — workers make no Qt
+call, so no lock is ever held across the two — and only the GUI thread touches Qt items and pixmaps.  A request the view no longer
 needs is cancelled while it waits, and answers from an older setting are dropped.  A dead source is
 reported once through :attr:`BaseMapLayer.load_failed` and retried with growing pauses, not hammered.
 """
@@ -22,6 +23,7 @@ from __future__ import annotations
 import functools
 import logging
 import math
+import queue
 import threading
 import time
 from collections import OrderedDict
@@ -57,6 +59,8 @@ RETRY_FIRST_S = 2.0
 RETRY_MAX_S = 60.0
 # ``load_failed`` is emitted at most once in this many seconds (a flapping server must not spam).
 REPORT_INTERVAL_S = 60.0
+# While workers have answers to give, the GUI thread takes them this often.
+MAIL_INTERVAL_MS = 15
 # The base map's z-value among the view's items: below everything.
 BASE_MAP_Z = -1e9
 # Where the base-map setting lives in QSettings.
@@ -144,40 +148,42 @@ class BaseMapItem(QGraphicsItem):
         painter.restore()
 
 
-class _Courier(QObject):
-    """Carries results from the worker threads to the layer on the GUI thread (queued connections)."""
-
-    # generation, TileKey, decoded QImage (None: no such tile), error text ("" when none); emitted by workers.
-    tile_fetched = Signal(int, object, object, str)
-    # generation, the opened TileSource (None on failure), error text; emitted by workers.
-    source_opened = Signal(int, object, str)
-
-
 class _Mailbox:
-    """What worker threads post through: once closed (on the GUI thread) nothing more is posted, so the
-    layer and its courier may go away while fetches are still running."""
+    """What worker threads post their answers to: a plain queue that the layer empties on the GUI thread.
 
-    def __init__(self, courier: _Courier):
-        self._courier: _Courier | None = courier
-        self._lock = threading.Lock()
+    Workers make no Qt call at all (no signal emitted across threads), so a worker can never wait on a
+    lock that the GUI thread holds while the GUI thread waits on the worker.  Once closed (on the GUI
+    thread, when the layer stops) nothing more is taken in."""
+
+    def __init__(self):
+        self._answers: queue.SimpleQueue = queue.SimpleQueue()
+        self._closed = False
 
     def post_tile(self, generation: int, key: TileKey, image: QImage | None, error: str) -> bool:
-        with self._lock:
-            if self._courier is None:
-                return False
-            self._courier.tile_fetched.emit(generation, key, image, error)
-            return True
+        if self._closed:
+            return False
+        self._answers.put(("tile", generation, key, image, error))
+        return True
 
     def post_source(self, generation: int, source: TileSource | None, error: str) -> bool:
-        with self._lock:
-            if self._courier is None:
-                return False
-            self._courier.source_opened.emit(generation, source, error)
-            return True
+        if self._closed:
+            return False
+        self._answers.put(("source", generation, source, error))
+        return True
 
-    def close(self) -> None:
-        with self._lock:
-            self._courier = None
+    def take_all(self) -> list[tuple]:
+        """Everything posted so far (GUI thread)."""
+        answers = []
+        while True:
+            try:
+                answers.append(self._answers.get_nowait())
+            except queue.Empty:
+                return answers
+
+    def close(self) -> list[tuple]:
+        """Take nothing more; returns what was posted and not yet taken."""
+        self._closed = True
+        return self.take_all()
 
 
 def decode_tile(data: bytes) -> QImage | None:
@@ -281,8 +287,15 @@ class _WorkerPool:
 
 def _abandon(mailbox: _Mailbox, pool: _WorkerPool, *_args) -> None:
     """The layer was destroyed without :meth:`BaseMapLayer.shutdown`: stop posting and let the threads end."""
-    mailbox.close()
+    _close_sources(mailbox.close())
     pool.renew()
+
+
+def _close_sources(answers: list[tuple]) -> None:
+    """Close the sources opened for answers nobody will take."""
+    for answer in answers:
+        if answer[0] == "source" and answer[2] is not None:
+            answer[2].close()
 
 
 class BaseMapLayer(QObject):
@@ -312,11 +325,7 @@ class BaseMapLayer(QObject):
         self._memory_tiles = memory_tiles
         self._cache = cache
         self._pool = _WorkerPool(FETCH_WORKERS)
-        # No parent: Python owns it, the layer keeps it, the mailbox lets go of it on shutdown.
-        self._courier = _Courier()
-        self._courier.tile_fetched.connect(self._on_tile_fetched, Qt.ConnectionType.QueuedConnection)
-        self._courier.source_opened.connect(self._on_source_opened, Qt.ConnectionType.QueuedConnection)
-        self._mailbox = _Mailbox(self._courier)
+        self._mailbox = _Mailbox()
         self.destroyed.connect(functools.partial(_abandon, self._mailbox, self._pool))
         self.item = BaseMapItem()
         self.item.setOpacity(self._setting.opacity)
@@ -335,6 +344,7 @@ class BaseMapLayer(QObject):
         self._paused_until = 0.0
         self._last_report = -math.inf
         self._closed = False
+        self._outstanding: set[Future] = set()
         self._update_timer = QTimer(self)
         self._update_timer.setSingleShot(True)
         self._update_timer.setInterval(UPDATE_DELAY_MS)
@@ -343,6 +353,9 @@ class BaseMapLayer(QObject):
         self._retry_timer.setSingleShot(True)
         self._retry_timer.setTimerType(Qt.TimerType.PreciseTimer)
         self._retry_timer.timeout.connect(self._update)
+        self._mail_timer = QTimer(self)  # runs while workers have answers to give
+        self._mail_timer.setInterval(MAIL_INTERVAL_MS)
+        self._mail_timer.timeout.connect(self._take_mail)
         self._open_source()
 
     # -- public ---------------------------------------------------------------------------------------
@@ -443,8 +456,9 @@ class BaseMapLayer(QObject):
         self._closed = True
         self._update_timer.stop()
         self._retry_timer.stop()
+        self._mail_timer.stop()
         self.detach()
-        self._mailbox.close()
+        _close_sources(self._mailbox.close())
         self._forget_everything()
 
     # -- sources -------------------------------------------------------------------------------------
@@ -452,10 +466,29 @@ class BaseMapLayer(QObject):
         self._forget_everything()
         if not self._setting.enabled:
             return
-        self._opening = self._pool.submit(_open_job, self._mailbox, self._generation, self._setting,
-                                          self._timeout_s, self._cache)
+        self._opening = self._submit(_open_job, self._mailbox, self._generation, self._setting,
+                                     self._timeout_s, self._cache)
 
-    @Slot(int, object, str)
+    def _submit(self, job, *args) -> Future:
+        """Run ``job`` on the pool; its answer is taken from the mailbox while any job is outstanding."""
+        future = self._pool.submit(job, *args)
+        self._outstanding.add(future)
+        if not self._mail_timer.isActive():
+            self._mail_timer.start()
+        return future
+
+    @Slot()
+    def _take_mail(self) -> None:
+        """Hand the workers' answers to their handlers; stop looking once every job has ended."""
+        self._outstanding = {future for future in self._outstanding if not future.done()}
+        for answer in self._mailbox.take_all():
+            if answer[0] == "tile":
+                self._on_tile_fetched(*answer[1:])
+            else:
+                self._on_source_opened(*answer[1:])
+        if not self._outstanding:
+            self._mail_timer.stop()
+
     def _on_source_opened(self, generation: int, source: TileSource | None, error: str) -> None:
         if generation != self._generation or self._closed:
             if source is not None:
@@ -541,8 +574,7 @@ class BaseMapLayer(QObject):
         else:
             for key in wanted:
                 if key not in self._tiles and key not in self._in_flight:
-                    self._in_flight[key] = self._pool.submit(_fetch_job, self._mailbox, self._generation,
-                                                             source, key)
+                    self._in_flight[key] = self._submit(_fetch_job, self._mailbox, self._generation, source, key)
         for key in wanted:
             if key in self._tiles:
                 self._tiles.move_to_end(key)
@@ -603,7 +635,6 @@ class BaseMapLayer(QObject):
             self._drawn_cache.pop(key, None)
 
     # -- answers from the workers ------------------------------------------------------------------------
-    @Slot(int, object, object, str)
     def _on_tile_fetched(self, generation: int, key: TileKey, image: QImage | None, error: str) -> None:
         if generation != self._generation or self._closed:
             return

@@ -30,11 +30,13 @@ from datetime import datetime, timedelta, timezone
 
 from console.core.clock import Clock
 from console.core.taxonomy import Taxonomy, default_taxonomy
+from console.core.workflow import WorkflowError
+from console.service.group_commit import GroupCommit
 from console.service.http import Request, Respond
 from console.service.open311_format import CONTENT_TYPES, FORMATS, errors, record_list, single_record
 from console.service.open311_store import CitizenReport, Open311Book, RequestQuery, RequestRecord
 from console.service.protocols import ProtocolError
-from console.storage.api_keys import ApiKeyStore
+from console.storage.api_keys import ApiKeyRecord, ApiKeyStore
 from console.storage.db import Store
 
 log = logging.getLogger(__name__)
@@ -57,6 +59,7 @@ class Open311Api:
         self.run_job = run_job
         self.loop = loop
         self.clock = clock
+        self.filings = GroupCommit(run_job, loop, self._file_batch)
 
     def handle(self, request: Request, respond: Respond) -> None:
         """Answer one request whose path starts with :data:`PREFIX`."""
@@ -116,23 +119,40 @@ class Open311Api:
         except ProtocolError as exc:
             report, refusal = None, exc
 
-        def job():
-            client = self.keys.verify(key, "open311")
-            if client is None:
-                return ProtocolError(403, "api_key is not valid (unknown or revoked)")
-            if refusal is not None:
-                return refusal
-            number = self.book.file(report, client)
-            log.info("open311 client %r filed incident %s (%s)", client.name, number, report.service_code)
-            return number
-
         def done(outcome) -> None:
             if isinstance(outcome, ProtocolError):
                 answer(outcome.status, errors(fmt, outcome.status, outcome.reason))
+            elif isinstance(outcome, Exception):
+                log.error("open311: database error: %s", _one_line(outcome))
+                answer(503, errors(fmt, 503, "database unavailable; try again later"))
             else:
                 answer(200, record_list(fmt, "service_requests", "request", [
                     {"service_request_id": outcome, "service_notice": "", "account_id": None}]))
-        self._on_writer(job, done, fmt, answer)
+        self.filings.submit((key, report, refusal), done)
+
+    def _file_batch(self, posts: list[tuple[str, CitizenReport | None, ProtocolError | None]]) -> list:
+        """Writer thread: check the keys of a batch of POSTs and file the good ones together."""
+        clients = self.keys.verify_many({key for key, _report, _refusal in posts}, "open311")
+        outcomes: list = []
+        to_file: list[tuple[int, CitizenReport, ApiKeyRecord]] = []
+        for k, (key, report, refusal) in enumerate(posts):
+            client = clients.get(key)
+            if client is None:
+                outcomes.append(ProtocolError(403, "api_key is not valid (unknown or revoked)"))
+            elif refusal is not None:
+                outcomes.append(refusal)
+            else:
+                outcomes.append(None)
+                to_file.append((k, report, client))
+        if to_file:
+            filed = self.book.file_many([(report, client) for _k, report, client in to_file])
+            for (k, report, client), number in zip(to_file, filed):
+                if isinstance(number, WorkflowError):
+                    outcomes[k] = ProtocolError(400, str(number))
+                else:
+                    outcomes[k] = number
+                    log.info("open311 client %r filed incident %s (%s)", client.name, number, report.service_code)
+        return outcomes
 
     def _citizen_report(self, form: dict[str, str]) -> CitizenReport:
         code = form.get("service_code", "").strip()

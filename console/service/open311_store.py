@@ -1,15 +1,18 @@
 """Open311 requests in the store: file a citizen's report as an incident, and find the requests filed so.
 
-Filing goes through :meth:`DispatchService.report` (the workflow and the audit trail, actor
+Filing goes through :meth:`DispatchService.report_many` (the workflow and the audit trail, actor
 ``open311:<key name>``); what the incident has no column for (the address and media URL as sent)
-goes into an :class:`~console.storage.models.Open311Request` row, written right after the
-incident in a second transaction.  Only incidents filed through Open311 are listed: the
-internal reports of grid workers and cameras are not published to citizens' apps.
-Every method runs on the intake's writer thread.
+goes into an :class:`~console.storage.models.Open311Request` row in the incident's own transaction.
+Reports that arrive together are filed together (:meth:`Open311Book.file_many`: one transaction,
+one commit), which is what lets the intake keep up with a burst.  Only incidents filed through
+Open311 are listed: the internal reports of grid workers and cameras are not published to
+citizens' apps.  Every method runs on the intake's writer thread.
 """
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -17,11 +20,11 @@ from sqlalchemy import func, select
 
 from console.core.clock import Clock
 from console.core.taxonomy import Taxonomy
-from console.core.workflow import OPEN_STATUS_VALUES, OPEN_STATUSES, Source, Status
+from console.core.workflow import OPEN_STATUS_VALUES, OPEN_STATUSES, Source, Status, WorkflowError
 from console.storage.api_keys import ApiKeyRecord
-from console.storage.cameras import nearest_grid_id
+from console.storage.cameras import nearest_grid_ids
 from console.storage.db import Store
-from console.storage.dispatch import DispatchService, IncidentDraft
+from console.storage.dispatch import DispatchService, Filing, IncidentDraft
 from console.storage.models import AuditEntry, Incident, Open311Request
 
 TITLE_CHARS = 80
@@ -95,23 +98,24 @@ class Open311Book:
         self.dispatch = DispatchService(store, clock, taxonomy=taxonomy)
         self.taxonomy = taxonomy
 
-    def file(self, report: CitizenReport, key: ApiKeyRecord) -> str:
-        """File ``report`` as a citizen incident in the nearest grid (if one is near); returns its number."""
+    def file_many(self, reports: Sequence[tuple[CitizenReport, ApiKeyRecord]]) -> list[str | WorkflowError]:
+        """File each report (with the client key it came with) as a citizen incident in the nearest grid
+        (if one is near), all in one transaction; the incidents' numbers, or why one was refused, in order."""
         with self.store.sessions() as session:
-            grid_id = nearest_grid_id(session, report.lon, report.lat)
+            grid_ids = nearest_grid_ids(session, [(report.lon, report.lat) for report, _key in reports])
+        numbers: list[str | None] = [None] * len(reports)
+        filings = [Filing(self._draft(report, grid_id), f"open311:{key.name}",
+                          functools.partial(_with_request, report, key, numbers, k))
+                   for k, ((report, key), grid_id) in enumerate(zip(reports, grid_ids))]
+        outcomes = self.dispatch.report_many(filings)
+        return [outcome if isinstance(outcome, WorkflowError) else numbers[k] for k, outcome in enumerate(outcomes)]
+
+    def _draft(self, report: CitizenReport, grid_id: int | None) -> IncidentDraft:
         item = self.taxonomy.item(report.service_code)
         first_line = report.description.strip().splitlines()[0] if report.description.strip() else ""
-        draft = IncidentDraft(subitem=item.code, title=first_line[:TITLE_CHARS] or item.name_zh,
-                              description=_description(report), source=Source.CITIZEN,
-                              lon=report.lon, lat=report.lat, grid_id=grid_id, reporter=report.reporter)
-        filed: list[str] = []
-
-        def with_request(session, incident: Incident) -> None:  # in the report's own transaction
-            session.add(Open311Request(incident_id=incident.id, api_key_id=key.id, address=report.address,
-                                       media_url=report.media_url))
-            filed.append(incident.number)
-        self.dispatch.report(draft, f"open311:{key.name}", also=with_request)
-        return filed[-1]
+        return IncidentDraft(subitem=item.code, title=first_line[:TITLE_CHARS] or item.name_zh,
+                             description=_description(report), source=Source.CITIZEN,
+                             lon=report.lon, lat=report.lat, grid_id=grid_id, reporter=report.reporter)
 
     def find(self, query: RequestQuery) -> list[RequestRecord]:
         """The requests matching ``query``, newest first."""
@@ -133,6 +137,13 @@ class Open311Book:
         statement = statement.order_by(Incident.created_at.desc(), Incident.id.desc()).limit(query.limit)
         with self.store.sessions() as session:
             return [_request(incident, extra, updated_at) for incident, extra, updated_at in session.execute(statement)]
+
+
+def _with_request(report: CitizenReport, key: ApiKeyRecord, numbers: list, k: int, session, incident: Incident) -> None:
+    """In the report's own transaction: what the incident has no column for, and its number for the answer."""
+    session.add(Open311Request(incident_id=incident.id, api_key_id=key.id, address=report.address,
+                               media_url=report.media_url))
+    numbers[k] = incident.number
 
 
 def _description(report: CitizenReport) -> str:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -100,13 +101,17 @@ class ApiKeyStore:
 
     def verify(self, key: str, kind: str) -> ApiKeyRecord | None:
         """The active key of ``kind`` that ``key`` is, or None (unknown, revoked or of another kind)."""
-        if not key:
-            return None
+        return self.verify_many([key], kind).get(key)
+
+    def verify_many(self, keys: Iterable[str], kind: str) -> dict[str, ApiKeyRecord]:
+        """:meth:`verify` for several keys in one query: the active ones of ``kind``, by key."""
+        by_hash = {hash_key(key): key for key in keys if key}
+        if not by_hash:
+            return {}
         with self.store.sessions() as session:
-            row = session.scalar(select(ApiKey).where(ApiKey.key_hash == hash_key(key)))
-            if row is None or row.kind != kind or row.revoked_at is not None:
-                return None
-            return _record(row)
+            rows = session.scalars(select(ApiKey).where(ApiKey.key_hash.in_(by_hash)))
+            return {by_hash[row.key_hash]: _record(row) for row in rows
+                    if row.kind == kind and row.revoked_at is None}
 
 
 def _record(row: ApiKey) -> ApiKeyRecord:

@@ -11,13 +11,17 @@ from __future__ import annotations
 
 import math
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+
+import numpy as np
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from console.core.geo import EARTH_RADIUS_M, haversine_m
+from console.core.geo import EARTH_RADIUS_M
+from console.core.nearest import distances_m
 from console.storage.camera_csv import CameraCsvError, CsvRow, read_camera_csv, write_camera_csv
 from console.storage.db import Store
 from console.storage.models import Camera, Grid, Village
@@ -177,15 +181,29 @@ class CameraBook:
 
 def nearest_grid_id(session: Session, lon: float | None, lat: float | None) -> int | None:
     """The grid whose centre is nearest to the point, if within :data:`GRID_RADIUS_KM`."""
-    if lon is None or lat is None:
-        return None
-    # Only grids in the latitude band can be near; longitude degrees shrink towards the poles.
+    return nearest_grid_ids(session, [(lon, lat)])[0]
+
+
+def nearest_grid_ids(session: Session, points: Sequence[tuple[float | None, float | None]]) -> list[int | None]:
+    """:func:`nearest_grid_id` for many (lon, lat) points (None for a point without a position), one query."""
+    found: list[int | None] = [None] * len(points)
+    placed = [(k, lon, lat) for k, (lon, lat) in enumerate(points) if lon is not None and lat is not None]
+    if not placed:
+        return found
+    # Only grids in the points' latitude band can be near; longitude degrees shrink towards the poles.
     band = math.degrees(GRID_RADIUS_KM * 1000 / EARTH_RADIUS_M)
-    centres = session.execute(select(Grid.id, Grid.lon, Grid.lat)
-                              .where(Grid.lat.between(lat - band, lat + band)))
-    best = min(((haversine_m(lon, lat, grid_lon, grid_lat), grid_id) for grid_id, grid_lon, grid_lat in centres),
-               default=None)
-    return best[1] if best is not None and best[0] <= GRID_RADIUS_KM * 1000 else None
+    lats = [lat for _k, _lon, lat in placed]
+    rows = session.execute(select(Grid.id, Grid.lon, Grid.lat)
+                           .where(Grid.lat.between(min(lats) - band, max(lats) + band)).order_by(Grid.id)).all()
+    if not rows:
+        return found
+    grid_ids, grid_lons, grid_lats = (np.array(column) for column in zip(*rows))
+    for k, lon, lat in placed:
+        distances = distances_m(lon, lat, grid_lons, grid_lats)
+        nearest = int(np.argmin(distances))
+        if distances[nearest] <= GRID_RADIUS_KM * 1000:
+            found[k] = int(grid_ids[nearest])
+    return found
 
 
 _RECORDS = (select(Camera, Grid.name, Village.id, Village.name_zh)

@@ -9,8 +9,7 @@ another console changed the incident since the caller read it.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -56,6 +55,16 @@ class IncidentDraft:
     village_id: int | None = None
     reporter: str = ""
     photos: list[tuple[str, str, bytes]] = field(default_factory=list)  # (filename, mime, data)
+
+
+@dataclass(frozen=True)
+class Filing:
+    """One report for :meth:`DispatchService.report_many`: the draft, who files it, and what goes with it
+    (``also(session, incident)``, in the same transaction)."""
+
+    draft: IncidentDraft
+    actor: str
+    also: Callable[[Session, Incident], None] | None = None
 
 
 @dataclass(frozen=True)
@@ -110,7 +119,44 @@ class DispatchService:
 
         ``also(session, incident)`` adds what belongs with the report (e.g. the Open311 request
         record) in the same transaction, so the report is stored with it or not at all."""
-        _require_actor(actor)
+        outcome = self.report_many([Filing(draft, actor, also)])[0]
+        if isinstance(outcome, WorkflowError):
+            raise outcome
+        return outcome
+
+    def report_many(self, filings: Sequence[Filing]) -> list[int | WorkflowError]:
+        """File several reports in one transaction (the intake's group commit); one outcome per filing.
+
+        A filing the workflow refuses (unknown sub-item, grid or village, no title, no actor) gets
+        its :class:`WorkflowError` in its place and is not filed; the others are stored together,
+        with consecutive numbers, or — on a database error, which is raised — none of them."""
+        outcomes: list[int | WorkflowError | None] = [None] * len(filings)
+        checked = []
+        for index, filing in enumerate(filings):
+            try:
+                checked.append((index, filing, *self._checked(filing)))
+            except WorkflowError as error:
+                outcomes[index] = error
+        if checked:
+            now = self.clock.now()
+            for attempt in range(1, NUMBER_ATTEMPTS + 1):
+                tried: list[str] = []
+                try:
+                    outcomes_filed = self._file_reports(checked, now, tried)
+                    break
+                except IntegrityError:
+                    # Another console filed a report with the same number between our read and our write:
+                    # take the next numbers.  Any other integrity error is not ours to hide.
+                    if attempt == NUMBER_ATTEMPTS or not tried or not self._number_taken(tried[0]):
+                        raise
+            for (index, *_rest), outcome in zip(checked, outcomes_filed):
+                outcomes[index] = outcome
+        return outcomes
+
+    def _checked(self, filing: Filing) -> tuple:
+        """What filing ``filing`` needs that does not depend on the database: (item, level, source)."""
+        _require_actor(filing.actor)
+        draft = filing.draft
         if not self.taxonomy.has_item(draft.subitem):
             raise WorkflowError(f"Unknown event sub-item {draft.subitem!r}")
         item = self.taxonomy.item(draft.subitem)
@@ -118,55 +164,63 @@ class DispatchService:
         self._check_level(level)
         if not draft.title.strip():
             raise WorkflowError("A report needs a title")
-        source = Source(draft.source)
-        now = self.clock.now()
-        for attempt in range(1, NUMBER_ATTEMPTS + 1):
-            tried: list[str] = []
-            try:
-                return self._file_report(draft, actor, item, level, source, now, tried, also)
-            except IntegrityError:
-                # Another console filed a report with the same number between our read and our write:
-                # take the next number.  Any other integrity error is not ours to hide.
-                if attempt == NUMBER_ATTEMPTS or not tried or not self._number_taken(tried[0]):
-                    raise
-        raise AssertionError("unreachable")
+        return item, level, Source(draft.source)
 
     def _number_taken(self, number: str) -> bool:
         with self.store.sessions() as session:
             return session.scalar(select(Incident.id).where(Incident.number == number)) is not None
 
-    def _file_report(self, draft, actor, item, level, source, now, tried, also) -> int:
-        one_key = source is Source.ONE_KEY
+    def _file_reports(self, checked: list, now: datetime, tried: list[str]) -> list[int | WorkflowError]:
         with self.store.sessions.begin() as session:
-            village_id = draft.village_id
-            if village_id is not None and session.get(Village, village_id) is None:
-                raise WorkflowError(f"Unknown village {village_id}")
-            if draft.grid_id is not None:
-                grid = session.get(Grid, draft.grid_id)
-                if grid is None:
-                    raise WorkflowError(f"Unknown grid {draft.grid_id}")
-                village_id = village_id or grid.village_id
-            tried.append(self._next_number(session, now))
-            incident = Incident(
-                number=tried[-1], title=draft.title.strip(),
-                description=draft.description, category=item.category, subitem=item.code, level=level,
-                source=source.value, lon=draft.lon, lat=draft.lat, grid_id=draft.grid_id,
-                village_id=village_id, reporter=draft.reporter, created_at=now,
-                deadline_at=now + self.policy.deadline_for(level, one_key), status=Status.REPORTED.value,
-                one_key=one_key, queue_rank=queue_rank(one_key, Status.REPORTED), assignee_text="")
-            for filename, mime, data in draft.photos:
-                incident.attachments.append(Attachment(filename=filename, mime=mime, data=data, created_at=now))
-            session.add(incident)
+            grid_villages = dict(session.execute(select(Grid.id, Grid.village_id).where(
+                Grid.id.in_({f.draft.grid_id for _i, f, *_r in checked if f.draft.grid_id is not None}))).all())
+            villages = set(session.scalars(select(Village.id).where(
+                Village.id.in_({f.draft.village_id for _i, f, *_r in checked if f.draft.village_id is not None}))))
+            sequence = self._day_sequence(session, now)
+            digits = self._number_digits(session)
+            outcomes: list[Incident | WorkflowError] = []
+            for _index, filing, item, level, source in checked:
+                draft = filing.draft
+                if draft.village_id is not None and draft.village_id not in villages:
+                    outcomes.append(WorkflowError(f"Unknown village {draft.village_id}"))
+                elif draft.grid_id is not None and draft.grid_id not in grid_villages:
+                    outcomes.append(WorkflowError(f"Unknown grid {draft.grid_id}"))
+                else:
+                    sequence += 1
+                    tried.append(incident_number(now, sequence, digits))
+                    outcomes.append(self._new_incident(session, draft, item, level, source, now, tried[-1],
+                                                       draft.village_id or grid_villages.get(draft.grid_id)))
+            filed = [(filing, incident) for (_i, filing, *_r), incident in zip(checked, outcomes)
+                     if isinstance(incident, Incident)]
             session.flush()
-            self._record(session, incident, actor, Action.REPORT, None, Status.REPORTED,
-                         f"{source.value}: {draft.title.strip()}")
-            if also is not None:
-                also(session, incident)
-            return incident.id
+            for filing, incident in filed:
+                session.add(AuditEntry(incident_id=incident.id, at=now, actor=filing.actor,
+                                       action=Action.REPORT.value, from_status=None,
+                                       to_status=Status.REPORTED.value,
+                                       note=f"{incident.source}: {incident.title}"))
+                if filing.also is not None:
+                    filing.also(session, incident)
+            return [outcome.id if isinstance(outcome, Incident) else outcome for outcome in outcomes]
 
-    def _next_number(self, session: Session, now: datetime) -> str:
-        return incident_number(now, _last_sequence(session, Incident.number, f"{now:%Y%m%d}-") + 1,
-                               self._number_digits(session))
+    def _new_incident(self, session: Session, draft: IncidentDraft, item, level: int, source: Source,
+                      now: datetime, number: str, village_id: int | None) -> Incident:
+        """A new reported incident, added to ``session``."""
+        one_key = source is Source.ONE_KEY
+        incident = Incident(
+            number=number, title=draft.title.strip(),
+            description=draft.description, category=item.category, subitem=item.code, level=level,
+            source=source.value, lon=draft.lon, lat=draft.lat, grid_id=draft.grid_id,
+            village_id=village_id, reporter=draft.reporter, created_at=now,
+            deadline_at=now + self.policy.deadline_for(level, one_key), status=Status.REPORTED.value,
+            one_key=one_key, queue_rank=queue_rank(one_key, Status.REPORTED), assignee_text="")
+        for filename, mime, data in draft.photos:
+            incident.attachments.append(Attachment(filename=filename, mime=mime, data=data, created_at=now))
+        session.add(incident)
+        return incident
+
+    def _day_sequence(self, session: Session, now: datetime) -> int:
+        """The last sequence number used on ``now``'s day (0 before the first report)."""
+        return _last_sequence(session, Incident.number, f"{now:%Y%m%d}-")
 
     def _number_digits(self, session: Session) -> int:
         """The store's sequence width, so new numbers sort with the ones already there."""

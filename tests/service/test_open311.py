@@ -21,6 +21,7 @@ from console.storage.models import AuditEntry, Department, Grid, Incident, Open3
 from tests.service.conftest import request
 from tests.storage import conftest as storage_fixtures
 from tests.storage.conftest import START, _empty_all_tables, seed_places
+from tests.video.helpers import wait_until
 
 # The storage tests' PostgreSQL server (started only when a test asks for it).
 pg_server, pg_database = storage_fixtures.pg_server, storage_fixtures.pg_database
@@ -190,10 +191,49 @@ def test_a_point_far_from_every_grid_is_filed_without_a_grid(intake, store, key)
 
 def test_the_write_runs_on_the_writer_thread_not_the_event_loop(intake, key, monkeypatch):
     book = intake._service.open311.book
-    threads, original = [], book.file
-    monkeypatch.setattr(book, "file", lambda *a: threads.append(threading.current_thread().name) or original(*a))
+    threads, original = [], book.file_many
+    monkeypatch.setattr(book, "file_many", lambda *a: threads.append(threading.current_thread().name) or original(*a))
     _file(intake, key)
     assert threads == ["gridwatch-position-writer"]
+
+
+def test_posts_arriving_together_are_filed_in_one_transaction_and_each_gets_its_own_number(intake, store, key,
+                                                                                         monkeypatch):
+    book, filings = intake._service.open311.book, intake._service.open311.filings
+    original, batches, release = book.file_many, [], threading.Event()
+
+    def slow_first_batch(reports):
+        batches.append(len(reports))
+        if len(batches) == 1:
+            release.wait(10)  # the others arrive while the first is being written
+        return original(reports)
+    monkeypatch.setattr(book, "file_many", slow_first_batch)
+    replies: list[str] = []
+    posts = [threading.Thread(target=lambda n=n: replies.append(_file(intake, key, description=f"r{n}")))
+             for n in range(12)]
+    posts[0].start()
+    wait_until(lambda: batches == [1], 10, "the first batch is being written")
+    for post in posts[1:]:
+        post.start()
+    wait_until(lambda: len(filings._waiting) == 11, 10, "eleven posts waiting")
+    release.set()
+    for post in posts:
+        post.join(10)
+    assert batches == [1, 11]
+    assert sorted(replies) == [f"20261129-{n:04d}" for n in range(1, 13)]
+    assert _counts(store) == (12, 12, 12)
+
+
+def test_a_batch_with_a_revoked_key_files_the_others(intake, store, clock, key):
+    keys = ApiKeyStore(store, clock)
+    doomed = keys.issue("open311", "old-app")[1]
+    keys.revoke("old-app")
+    outcomes = intake._service.open311._file_batch([
+        (key, intake._service.open311._citizen_report({"service_code": "CON01", **HERE}), None),
+        (doomed, intake._service.open311._citizen_report({"service_code": "CON01", **HERE}), None)])
+    assert outcomes[0] == "20261129-0001"
+    assert (outcomes[1].status, "not valid" in outcomes[1].reason) == (403, True)
+    assert _counts(store) == (1, 1, 1)
 
 
 GOOD = {"service_code": "CON01", **HERE, "description": "x"}

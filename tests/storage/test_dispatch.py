@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from console.core.levels import DeadlinePolicy
 from console.core.workflow import Action, IllegalTransition, RejectReason, Source, Status, WorkflowError
 from console.storage.db import open_store
-from console.storage.dispatch import (DispatchService, IncidentDraft, IncidentNotFound, StaleIncident,
+from console.storage.dispatch import (DispatchService, Filing, IncidentDraft, IncidentNotFound, StaleIncident,
                                       TimelineStep)
 from console.storage.models import AuditEntry, Incident, incident_departments
 
@@ -435,22 +435,37 @@ def test_two_consoles_racing_on_one_incident(race, store):
 def test_two_consoles_reporting_at_once_get_different_numbers(race, store, monkeypatch):
     console_a, console_b, clock, _places = race
     barrier, waited = threading.Barrier(2, timeout=20), set()
-    original = DispatchService._next_number
+    original = DispatchService._day_sequence
 
-    def next_number_then_meet(self, session, now):
-        number = original(self, session, now)
+    def sequence_then_meet(self, session, now):
+        sequence = original(self, session, now)
         if threading.get_ident() not in waited:  # both pick a number before either writes it
             waited.add(threading.get_ident())
             barrier.wait()
-        return number
+        return sequence
 
-    monkeypatch.setattr(DispatchService, "_next_number", next_number_then_meet)
+    monkeypatch.setattr(DispatchService, "_day_sequence", sequence_then_meet)
     results = _run_together(lambda: console_a.report(_draft(title="A"), "a"),
                             lambda: console_b.report(_draft(title="B"), "b"))
     assert all(isinstance(r, int) for r in results), results
     numbers = sorted(console_a.get(r).number for r in results)
     assert numbers == ["20261129-0001", "20261129-0002"]
     assert len(_entries(store)) == 2
+
+
+def test_reports_filed_together_get_consecutive_numbers_and_a_refused_one_is_left_out(service, store, places):
+    refused_grid = max(places.grids) + 1000
+    outcomes = service.report_many([Filing(_draft(title="A", grid_id=places.grids[0]), "intake"),
+                                    Filing(_draft(title="B", grid_id=refused_grid), "intake"),
+                                    Filing(_draft("NOPE99", title="C"), "intake"),
+                                    Filing(_draft(title="D", source=Source.ONE_KEY), "intake")])
+    assert isinstance(outcomes[1], WorkflowError) and str(refused_grid) in str(outcomes[1])
+    assert isinstance(outcomes[2], WorkflowError) and "NOPE99" in str(outcomes[2])
+    first, last = service.get(outcomes[0]), service.get(outcomes[3])
+    assert (first.number, last.number) == ("20261129-0001", "20261129-0002")
+    assert first.village_id == places.villages[0]
+    assert (last.one_key, last.queue_rank) == (True, 0)
+    assert [e[3] for e in _entries(store)] == ["report", "report"]
 
 
 # -- one-key reports ------------------------------------------------------------------------------

@@ -11,11 +11,12 @@ metres east and north of a :class:`console.core.geo.LocalProjection`)::
 
 Threads: opening a source (a file or folder may sit on a slow share) and fetching and decoding tiles run
 on the layer's own pool of :data:`FETCH_WORKERS` threads (a fresh pool for each source, so fetches stuck
-on a dead server never delay the next source); workers post their results to a plain queue, which the
-GUI thread empties every :data:`MAIL_INTERVAL_MS` while any job is outstanding — workers make no Qt
-call, so no lock is ever held across the two — and only the GUI thread touches Qt items and pixmaps.  A request the view no longer
-needs is cancelled while it waits, and answers from an older setting are dropped.  A dead source is
-reported once through :attr:`BaseMapLayer.load_failed` and retried with growing pauses, not hammered.
+on a dead server never delay the next source).  Workers post their results to a plain queue, which the
+GUI thread empties every :data:`MAIL_INTERVAL_MS` while any job is outstanding: workers make no Qt
+call, so no lock is ever held across the two threads, and only the GUI thread touches Qt items and
+pixmaps.  A request the view no longer needs is cancelled while it waits, and answers from an older
+setting are dropped.  A dead source is reported once through :attr:`BaseMapLayer.load_failed` and
+retried with growing pauses, not hammered.
 """
 
 from __future__ import annotations

@@ -1,17 +1,23 @@
-"""The detail pane of the selected incident: facts, photos and the timeline of every step."""
+"""The detail pane of the selected incident: facts, photos and the timeline of every step.
+
+Photos show as thumbnails.  A photo in the blob store (a worker's report) has its thumbnail stored with
+its attachment: the pane draws that and reads the full photo only when it is opened (on the I/O pool);
+an older inline photo is decoded whole with the detail."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from PySide6.QtCore import QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QIcon, QImage, QPixmap
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QIcon, QImage, QImageReader, QPixmap
 from PySide6.QtWidgets import (QDialog, QFormLayout, QFrame, QHBoxLayout, QHeaderView, QLabel, QScrollArea,
                                QSizePolicy, QStackedWidget, QToolButton, QTreeWidget, QTreeWidgetItem,
                                QVBoxLayout, QWidget)
 
 from console.core.workflow import Action, Status, is_open
 from console.gui.taskman import TaskManager
+from console.storage.blobs import blob_store
+from console.storage.db import Store
 from console.storage.dispatch import DispatchService, TimelineStep
 from console.storage.duplicates import DuplicateCandidate, likely_duplicates
 from console.storage.models import Incident
@@ -24,11 +30,13 @@ THUMBNAIL = 96
 
 @dataclass
 class Photo:
-    """An attached image, decoded off the GUI thread."""
+    """An attached image, decoded off the GUI thread: its thumbnail, and the full image (None until a photo
+    kept in the blob store, named ``blob``, is opened)."""
 
     filename: str
-    image: QImage
+    image: QImage | None
     thumbnail: QImage
+    blob: str | None = None
 
 
 @dataclass
@@ -47,14 +55,34 @@ def load_detail(service: DispatchService, incident_id: int) -> IncidentDetail:
     steps = service.timeline(incident_id)
     photos = []
     for attachment in incident.attachments:
-        image = QImage.fromData(attachment.data)
-        if not image.isNull():
-            thumb = image.scaled(THUMBNAIL, THUMBNAIL, Qt.AspectRatioMode.KeepAspectRatio,
-                                 Qt.TransformationMode.SmoothTransformation)
-            photos.append(Photo(attachment.filename, image, thumb))
+        if attachment.blob_sha256 is not None:  # the full photo is read when it is opened
+            image, blob = None, attachment.blob_sha256
+            source = QImage.fromData(attachment.thumbnail or b"")
+        else:
+            image, blob = QImage.fromData(attachment.data or b""), None
+            source = image
+        if not source.isNull():
+            thumb = source.scaled(THUMBNAIL, THUMBNAIL, Qt.AspectRatioMode.KeepAspectRatio,
+                                  Qt.TransformationMode.SmoothTransformation)
+            photos.append(Photo(attachment.filename, image, thumb, blob))
     duplicates = (likely_duplicates(service.store, incident_id) if incident.status == Status.REPORTED.value
                   else [])
     return IncidentDetail(incident, steps, photos, duplicates)
+
+
+def load_photo(store: Store, photo: Photo) -> Photo:
+    """``photo`` with its full image read from the blob store (runs on the I/O pool).
+
+    Turned upright by its EXIF orientation, as OpenCV turned its thumbnail and measured its size."""
+    buffer = QBuffer()
+    buffer.setData(QByteArray(blob_store(store).get(photo.blob)))
+    buffer.open(QIODevice.OpenModeFlag.ReadOnly)
+    reader = QImageReader(buffer)
+    reader.setAutoTransform(True)
+    image = reader.read()
+    if image.isNull():
+        raise ValueError(reader.errorString())
+    return Photo(photo.filename, image, photo.thumbnail, photo.blob)
 
 
 class PhotoDialog(QDialog):
@@ -92,6 +120,8 @@ class IncidentDetailPane(QWidget):
     loaded = Signal(int)
     #: The incident could not be read; the message is shown in the pane (GUI thread).
     load_failed = Signal(int, str)
+    #: A photo is shown full size in :attr:`photo_dialog` (GUI thread).
+    photo_opened = Signal(str)
 
     def __init__(self, tasks: TaskManager, service: DispatchService, lang: str, parent: QWidget | None = None):
         super().__init__(parent)
@@ -113,6 +143,7 @@ class IncidentDetailPane(QWidget):
         self.description = QLabel(self)
         self.feedback = QLabel(self)
         self.photos = QWidget(self)
+        self.photo_error = QLabel(self)
         self.timeline = QTreeWidget(self)
         self._stack = QStackedWidget(self)
         self._build()
@@ -225,6 +256,10 @@ class IncidentDetailPane(QWidget):
                                 (self.tr("Photos"), self.photos), (self.tr("Timeline"), self.timeline)):
             layout.addWidget(_section(caption, content))
             layout.addWidget(widget)
+            if widget is self.photos:
+                layout.addWidget(self.photo_error)
+        self.photo_error.setWordWrap(True)
+        self.photo_error.hide()
         scroll = QScrollArea(self)
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
@@ -352,6 +387,7 @@ class IncidentDetailPane(QWidget):
         self.fields["deadline"].setText(text)
 
     def _show_photos(self, photos: list[Photo]) -> None:
+        self.photo_error.hide()
         layout = self.photos.layout()
         while layout.count() > 1:
             widget = layout.takeAt(0).widget()
@@ -369,8 +405,18 @@ class IncidentDetailPane(QWidget):
             layout.insertWidget(0, empty)
 
     def _open_photo(self, photo: Photo) -> None:
+        if photo.image is None:
+            self._tasks.read(load_photo, self._service.store, photo,
+                             on_done=guarded(self, lambda pane, full: pane._open_photo(full)),
+                             on_error=guarded(self, lambda pane, e: pane._photo_failed(photo, e)))
+            return
         self.photo_dialog = PhotoDialog(photo, self)
         self.photo_dialog.open()
+        self.photo_opened.emit(photo.filename)
+
+    def _photo_failed(self, photo: Photo, exc: BaseException) -> None:
+        self.photo_error.setText(self.tr("Cannot open %1: %2").replace("%1", photo.filename).replace("%2", str(exc)))
+        self.photo_error.show()
 
     def _show_timeline(self, steps: list[TimelineStep]) -> None:
         self.timeline.clear()

@@ -16,6 +16,14 @@ content_type)`` at once or later, from the event loop's thread (the intake answe
 after the database committed).  While a request waits for its answer the
 connection parses nothing more (and stops reading when a pipelining client has sent
 more than a request's worth), so answers cannot overtake each other.
+
+Bodies are limited to :data:`MAX_BODY_BYTES` except on the paths given a larger limit by
+``listen(..., body_limits={path: bytes})`` (a worker's report with photos): such a body must come
+with a ``Content-Length`` (411 for ``chunked``), so that one larger than allowed is refused with 413
+from its header alone, before any of it is buffered (a client sending ``Expect: 100-continue``, as curl
+does for large bodies, gets ``100 Continue`` only once the header passed).  After such a refusal the connection stops
+sending (half-close) and discards what the client still sends for :data:`LINGER_S`, then closes: a
+client busy uploading gets to read the 413 instead of a connection reset.
 """
 
 from __future__ import annotations
@@ -33,7 +41,9 @@ log = logging.getLogger(__name__)
 MAX_HEADER_BYTES = 16 * 1024
 MAX_BODY_BYTES = 256 * 1024
 IDLE_TIMEOUT_S = 120.0
-REASONS = {200: "OK", 400: "Bad Request", 403: "Forbidden", 404: "Not Found", 405: "Method Not Allowed", 408: "Request Timeout",
+LINGER_S = 2.0
+REASONS = {200: "OK", 201: "Created", 400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 404: "Not Found",
+           405: "Method Not Allowed", 408: "Request Timeout",
            411: "Length Required", 413: "Payload Too Large", 431: "Request Header Fields Too Large",
            500: "Internal Server Error", 501: "Not Implemented", 503: "Service Unavailable"}
 
@@ -76,9 +86,12 @@ class _BadRequest(Exception):
 class HttpConnection(asyncio.Protocol):
     """One client connection: parse, hand each request to the handler, write answers in order."""
 
-    def __init__(self, handler: Handler, connections: set):
+    def __init__(self, handler: Handler, connections: set, body_limits: dict[str, int] | None = None):
         self.handler = handler
         self.connections = connections
+        self.body_limits = body_limits or {}
+        self.discarding = False  # refused a body unread: drop what the client still sends, then close
+        self.continued = False  # sent "100 Continue" for the request being received
         self.transport: asyncio.Transport | None = None
         self.buffer = bytearray()
         self.busy = False
@@ -101,6 +114,8 @@ class HttpConnection(asyncio.Protocol):
         self.buffer.clear()
 
     def data_received(self, data: bytes) -> None:
+        if self.discarding:
+            return
         self.last_active = time.monotonic()
         self.buffer += data
         if not self.busy:
@@ -128,7 +143,7 @@ class HttpConnection(asyncio.Protocol):
                     request = self._parse()
                 except _BadRequest as exc:
                     log_answer(self.peer, "-", "-", "", exc.status, len(exc.reason) + 1, 0.0)
-                    self._write(exc.status, (exc.reason + "\n").encode(), "text/plain; charset=utf-8", False)
+                    self._refuse(exc)
                     return
                 if request is None:
                     return
@@ -164,11 +179,24 @@ class HttpConnection(asyncio.Protocol):
             if self.buffer:
                 self._process()
 
-    def _write(self, status: int, body: bytes, content_type: str, keep_alive: bool) -> None:
+    def _refuse(self, exc: _BadRequest) -> None:
+        """Answer a request that cannot be parsed or taken; when its body was left unread, linger so the
+        client can read the answer instead of a reset."""
+        body = (exc.reason + "\n").encode()
+        if exc.status != 413 or not self.transport.can_write_eof():
+            self._write(exc.status, body, "text/plain; charset=utf-8", False)
+            return
+        self._write(exc.status, body, "text/plain; charset=utf-8", False, linger=True)
+        self.discarding = True
+        self.buffer.clear()
+        self.transport.write_eof()
+        asyncio.get_running_loop().call_later(LINGER_S, self.close)
+
+    def _write(self, status: int, body: bytes, content_type: str, keep_alive: bool, linger: bool = False) -> None:
         head = (f"HTTP/1.1 {status} {REASONS.get(status, 'Unknown')}\r\nContent-Length: {len(body)}\r\n"
                 f"Content-Type: {content_type}\r\n" + ("" if keep_alive else "Connection: close\r\n") + "\r\n")
         self.transport.write(head.encode("latin-1") + body)
-        if not keep_alive:
+        if not keep_alive and not linger:
             self.transport.close()
 
     def _parse(self) -> Request | None:
@@ -186,6 +214,7 @@ class HttpConnection(asyncio.Protocol):
         if len(parts) != 3 or not parts[2].startswith("HTTP/1."):
             raise _BadRequest(400, "malformed request line")
         method, target, version = parts
+        limit = self.body_limits.get(target.partition("?")[0], MAX_BODY_BYTES)
         headers: dict[str, str] = {}
         for line in lines[1:]:
             name, sep, value = line.partition(":")
@@ -197,6 +226,8 @@ class HttpConnection(asyncio.Protocol):
         if encoding:
             if encoding != "chunked":
                 raise _BadRequest(501, f"transfer encoding {encoding!r} not supported")
+            if limit > MAX_BODY_BYTES:
+                raise _BadRequest(411, "send this body with a Content-Length, not chunked")
             decoded = _dechunk(self.buffer, start)
             if decoded is None:
                 return None
@@ -206,11 +237,15 @@ class HttpConnection(asyncio.Protocol):
             if not length_text.isdigit():
                 raise _BadRequest(400, "malformed Content-Length")
             length = int(length_text)
-            if length > MAX_BODY_BYTES:
-                raise _BadRequest(413, f"body larger than {MAX_BODY_BYTES} bytes")
+            if length > limit:
+                raise _BadRequest(413, f"body larger than {limit} bytes")
             if len(self.buffer) < start + length:
+                if headers.get("expect", "").lower() == "100-continue" and not self.continued:
+                    self.continued = True  # the header passed the limits: the client may send the body (curl waits)
+                    self.transport.write(b"HTTP/1.1 100 Continue\r\n\r\n")
                 return None
             body, consumed = bytes(self.buffer[start:start + length]), start + length
+        self.continued = False
         del self.buffer[:consumed]
         path, _, query = target.partition("?")
         return Request(method, path, query, version, headers, body, self.peer)
@@ -270,9 +305,11 @@ class HttpServer:
         self.servers: list[asyncio.base_events.Server] = []
         self._sweeper: asyncio.TimerHandle | None = None
 
-    async def listen(self, host: str, port: int, handler: Handler) -> int:
-        """Start listening; returns the port (the OS's choice for 0)."""
-        server = await self.loop.create_server(lambda: HttpConnection(handler, self.connections), host, port,
+    async def listen(self, host: str, port: int, handler: Handler, body_limits: dict[str, int] | None = None) -> int:
+        """Start listening; returns the port (the OS's choice for 0).  ``body_limits`` raises the body limit
+        of the paths it names (bodies elsewhere stay within :data:`MAX_BODY_BYTES`)."""
+        server = await self.loop.create_server(lambda: HttpConnection(handler, self.connections, body_limits),
+                                               host, port,
                                                reuse_address=True, backlog=2048)
         self.servers.append(server)
         if self._sweeper is None:

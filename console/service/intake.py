@@ -48,6 +48,8 @@ from console.service.http import HttpServer, Request, Respond
 from console.service.open311 import PREFIX as OPEN311_PREFIX, Open311Api
 from console.service.one_key import PATH as ONE_KEY_PATH, OneKeyApi
 from console.service.protocols import ProtocolError, Report, decode_osmand, decode_owntracks
+from console.service.worker_reports import MAX_BODY_BYTES as REPORT_BODY_BYTES, PATH as REPORTS_PATH, \
+    WorkerReportApi
 from console.storage.db import Store
 from console.storage.positions import DeviceRecord, PositionRow, PositionStore
 
@@ -226,6 +228,7 @@ class IntakeService:
         self._unknown_logged: dict[str, float] = {}
         self.open311 = Open311Api(positions.store, writer.run_job, loop, clock)
         self.one_key = OneKeyApi(positions.store, writer.run_job, loop, clock)
+        self.reports = WorkerReportApi(positions.store, writer.run_job, loop, clock)
         self.health = HealthCheck(positions.store, loop, self._counters, writer.outcome)
 
     def handle_osmand(self, request: Request, respond: Respond) -> None:
@@ -237,7 +240,8 @@ class IntakeService:
 
     def handle_http(self, request: Request, respond: Respond) -> None:
         """Port 8080: OwnTracks' HTTP mode at ``/owntracks``, Open311 GeoReport v2 under ``/open311/v2/``,
-        the one-key alarm at ``/api/v1/one-key``, the health check at ``/health``."""
+        the one-key alarm at ``/api/v1/one-key``, worker reports with photos at ``/api/v1/reports``, the health
+        check at ``/health``."""
         if request.path == HEALTH_PATH:
             self.health.handle(request, respond)
             return
@@ -246,6 +250,9 @@ class IntakeService:
             return
         if request.path == ONE_KEY_PATH:
             self.one_key.handle(request, respond)
+            return
+        if request.path == REPORTS_PATH:
+            self.reports.handle(request, respond)
             return
         if request.path not in OWNTRACKS_PATHS:
             respond(404, f"nothing at {request.path[:80]}; OwnTracks posts to /owntracks\n")
@@ -428,6 +435,7 @@ class ServiceHandle:
         except (concurrent.futures.TimeoutError, RuntimeError):
             log.warning("the intake did not close its connections in time")
         self._service.health.close()
+        self._service.reports.close()
         self._writer.stop(timeout)
         self._flushed = not self._writer.is_alive()
         if not self._flushed:
@@ -475,7 +483,8 @@ def start_service(store: Store, config: IntakeConfig | None = None, *, clock: Cl
             service.registry.devices = positions.device_index()
             service.registry.refreshed_at = time.monotonic()
             outcome["osmand"] = await _listen(server, config.bind, config.osmand_port, service.handle_osmand)
-            outcome["http"] = await _listen(server, config.bind, config.http_port, service.handle_http)
+            outcome["http"] = await _listen(server, config.bind, config.http_port, service.handle_http,
+                                            {REPORTS_PATH: REPORT_BODY_BYTES})
         except Exception as exc:
             outcome["error"] = exc
             await server.close()
@@ -501,6 +510,7 @@ def start_service(store: Store, config: IntakeConfig | None = None, *, clock: Cl
         error = outcome["error"]
         raise error if isinstance(error, ServiceError) else ServiceError(_one_line(error)) from error
     writer.start()
+    writer.run_job(service.reports.sweep_blobs)  # orphans of report transactions that failed after their photos
     handle = ServiceHandle(config.bind, outcome["osmand"], outcome["http"], stats, loop, thread, writer, server,
                            service, positions, config)
     _schedule(handle, loop, config.offline_check_s, handle._flag_offline)
@@ -511,9 +521,9 @@ def start_service(store: Store, config: IntakeConfig | None = None, *, clock: Cl
     return handle
 
 
-async def _listen(server: HttpServer, host: str, port: int, handler) -> int:
+async def _listen(server: HttpServer, host: str, port: int, handler, body_limits: dict | None = None) -> int:
     try:
-        return await server.listen(host, port, handler)
+        return await server.listen(host, port, handler, body_limits)
     except OSError as exc:
         raise ServiceError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
 

@@ -61,9 +61,9 @@ class OneKeyApi:
         try:
             if request.method != "POST":
                 raise ProtocolError(405, "the one-key alarm is a POST")
-            key = _bearer(request)
+            key = bearer_key(request)
             fields = _fields(request)
-            lat, lon = _coordinate(fields, "lat", 90.0), _coordinate(fields, "lon", 180.0)
+            lat, lon = coordinate_field(fields, "lat", 90.0), coordinate_field(fields, "lon", 180.0)
             subitem = fields.get("subitem", DEFAULT_SUBITEM).strip() or DEFAULT_SUBITEM
             if not self.taxonomy.has_item(subitem):
                 raise ProtocolError(400, f"unknown subitem {subitem[:16]!r}")
@@ -106,7 +106,7 @@ class OneKeyApi:
         self.run_job(file).add_done_callback(lambda f: self.loop.call_soon_threadsafe(finished, f))
 
 
-def _bearer(request: Request) -> str:
+def bearer_key(request: Request) -> str:
     header = request.headers.get("authorization", "")
     scheme, _, key = header.partition(" ")
     if scheme.lower() != "bearer" or not key.strip():
@@ -126,7 +126,7 @@ def _fields(request: Request) -> dict[str, str]:
         raise ProtocolError(400, "malformed body: send form fields or a JSON object") from None
 
 
-def _coordinate(fields: dict[str, str], name: str, limit: float) -> float:
+def coordinate_field(fields: dict[str, str], name: str, limit: float) -> float:
     try:
         value = float(fields[name])
     except KeyError:

@@ -24,7 +24,7 @@ from console.core.workflow import OPEN_STATUS_VALUES, OPEN_STATUSES, Source, Sta
 from console.storage.api_keys import ApiKeyRecord
 from console.storage.cameras import nearest_grid_ids
 from console.storage.db import Store
-from console.storage.dispatch import DispatchService, Filing, IncidentDraft
+from console.storage.dispatch import DispatchService, FiledIncident, Filing, IncidentDraft
 from console.storage.models import AuditEntry, Incident, Open311Request
 
 TITLE_CHARS = 80
@@ -139,7 +139,8 @@ class Open311Book:
             return [_request(incident, extra, updated_at) for incident, extra, updated_at in session.execute(statement)]
 
 
-def _with_request(report: CitizenReport, key: ApiKeyRecord, numbers: list, k: int, session, incident: Incident) -> None:
+def _with_request(report: CitizenReport, key: ApiKeyRecord, numbers: list, k: int, session,
+                  incident: FiledIncident) -> None:
     """In the report's own transaction: what the incident has no column for, and its number for the answer."""
     session.add(Open311Request(incident_id=incident.id, api_key_id=key.id, address=report.address,
                                media_url=report.media_url))

@@ -192,17 +192,37 @@ class Incident(Base):
 
 
 class Attachment(Base):
-    """A photo (or other file) attached to an incident."""
+    """A photo (or other file) attached to an incident.
+
+    Either the bytes are inline in ``data`` (camera snapshots, the demo, rows from before revision 0008),
+    or ``blob_sha256`` names them in the blob store (:mod:`console.storage.blobs`; a worker's report) and
+    ``thumbnail`` holds a small JPEG so that lists and the detail pane never read the full photo."""
 
     __tablename__ = "attachments"
     id: Mapped[int] = mapped_column(primary_key=True)
     incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id", ondelete="CASCADE"), index=True)
     filename: Mapped[str] = mapped_column(String(128))
     mime: Mapped[str] = mapped_column(String(32))
-    data: Mapped[bytes] = mapped_column(LargeBinary)
+    data: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
     created_at: Mapped[datetime] = mapped_column(EpochSeconds)
+    blob_sha256: Mapped[str | None] = mapped_column(String(64), nullable=True, index=True)
+    size: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    width: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    height: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    thumbnail: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
 
     incident: Mapped[Incident] = relationship(back_populates="attachments")
+
+
+class Blob(Base):
+    """A photo's bytes, named by their SHA-256, in the database (the blob store of a PostgreSQL store;
+    a SQLite file keeps them in files next to it instead, see :mod:`console.storage.blobs`)."""
+
+    __tablename__ = "blobs"
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    size: Mapped[int] = mapped_column(Integer)
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(EpochSeconds)
 
 
 class AuditEntry(Base):

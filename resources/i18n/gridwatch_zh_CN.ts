@@ -689,7 +689,7 @@
     <name>IncidentDetailPane</name>
     <message>
         <source>Select an incident to see its details.</source>
-        <extracomment>The incident&apos;s data is shown (GUI thread). The incident could not be read; the message is shown in the pane (GUI thread).</extracomment>
+        <extracomment>The incident&apos;s data is shown (GUI thread). The incident could not be read; the message is shown in the pane (GUI thread). A photo is shown full size in :attr:`photo_dialog` (GUI thread).</extracomment>
         <translation>选择一条事件查看详情。</translation>
     </message>
     <message>
@@ -835,6 +835,10 @@
     <message>
         <source>supervision order %1</source>
         <translation>%1 已发督办单</translation>
+    </message>
+    <message>
+        <source>Cannot open %1: %2</source>
+        <translation>无法打开 %1：%2</translation>
     </message>
 </context>
 <context>

@@ -1,10 +1,10 @@
 """Open311 POST requests per second into the store, and how fast a second console hears of changes meanwhile.
 
-    /work/venv/bin/python bench/open311.py [--backend postgresql|sqlite|both] [--seconds 10] [--threads 8]
+    /work/venv/bin/python bench/open311.py [--backend postgresql|sqlite|both] [--seconds 10] [--threads 8,32,64]
 
 A throw-away PostgreSQL server on loopback (``tests/pg.py``, Debian's binaries) or a
 SQLite file; ``gridwatch serve``'s intake in this process; the load in a child process
-(``--load``): ``--threads`` keep-alive HTTP/1.1 connections, each posting form-encoded
+(``--load``): ``--threads`` keep-alive HTTP/1.1 connections (a sweep: one run per count), each posting form-encoded
 ``POST /open311/v2/requests.json`` (key, service code, lat/long, description) one after
 the other.  Meanwhile a second "console" — a :class:`console.storage.changes.ChangeFeed`
 on its own connection — is told of changes; every 0.5 s this process raises a follow-up
@@ -125,34 +125,36 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--backend", choices=("postgresql", "sqlite", "both"), default="both")
     parser.add_argument("--seconds", type=float, default=10.0)
-    parser.add_argument("--threads", type=int, default=8)
+    parser.add_argument("--threads", default="8,32,64", help="connections of the load, comma-separated: one run each")
     parser.add_argument("--load", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--port", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--key", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.load:
-        print(json.dumps(_load(args.port, args.key, args.threads, args.seconds)))
+        print(json.dumps(_load(args.port, args.key, int(args.threads), args.seconds)))
         return 0
     print(f"machine: {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.2f}")
-    print("| backend | POST requests/s | p50 ms | p95 ms | statuses | change to 2nd console p50 / p95 / max ms |")
-    print("|---|---:|---:|---:|---|---:|")
+    print("| backend | connections | POST requests/s | p50 ms | p95 ms | statuses | "
+          "change to 2nd console p50 / p95 / max ms |")
+    print("|---|---:|---:|---:|---:|---|---:|")
     backends = ("postgresql", "sqlite") if args.backend == "both" else (args.backend,)
     for backend in backends:
-        server = None
-        if backend == "postgresql":
-            from tests.pg import PgServer
-            server = PgServer().start()
-            url = server.url(server.create_database())
-        else:
-            url = f"sqlite:///{Path(tempfile.mkdtemp(prefix='gridwatch-open311-')) / 'bench.db'}"
-        try:
-            r = run(url, args.threads, args.seconds)
-        finally:
-            if server is not None:
-                server.stop()
-        print(f"| {backend} | {r['per_second']:,.0f} | {r['p50_ms']:.1f} | {r['p95_ms']:.1f} | {r['statuses']} | "
-              f"{r['change_p50_ms']:.0f} / {r['change_p95_ms']:.0f} / {r['change_max_ms']:.0f} "
-              f"({r['changes']} changes) |", flush=True)
+        for threads in [int(n) for n in args.threads.split(",")]:
+            server = None
+            if backend == "postgresql":
+                from tests.pg import PgServer
+                server = PgServer().start()
+                url = server.url(server.create_database())
+            else:
+                url = f"sqlite:///{Path(tempfile.mkdtemp(prefix='gridwatch-open311-')) / 'bench.db'}"
+            try:
+                r = run(url, threads, args.seconds)
+            finally:
+                if server is not None:
+                    server.stop()
+            print(f"| {backend} | {threads} | {r['per_second']:,.0f} | {r['p50_ms']:.1f} | {r['p95_ms']:.1f} | "
+                  f"{r['statuses']} | {r['change_p50_ms']:.0f} / {r['change_p95_ms']:.0f} / {r['change_max_ms']:.0f} "
+                  f"({r['changes']} changes) |", flush=True)
     print(f"load average at the end: {os.getloadavg()[0]:.2f}")
     return 0
 

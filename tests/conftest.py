@@ -2,6 +2,7 @@
 video fixtures (:mod:`tests.video.fixtures`) are shared by every test package."""
 
 import os
+import signal
 
 os.environ["QT_QPA_PLATFORM"] = "offscreen"
 os.environ.setdefault("QT_QUICK_BACKEND", "software")
@@ -10,6 +11,22 @@ import pytest  # noqa: E402
 
 # The real media and servers of the capture tests, for every test package (the video wall's tests use them too).
 pytest_plugins = ["tests.video.fixtures"]
+
+#: A test still running after this long is hung: the run ends (pyproject's ``faulthandler_timeout`` has
+#: printed every thread's stack by then).
+HUNG_AFTER_S = 240
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_protocol(item, nextitem):
+    """End a hung test run instead of letting it eat CI's 90 minutes.  SIGALRM without a Python handler
+    ends the process in the kernel: it works when threads deadlock holding the GIL, where a Python timer
+    (pytest-timeout) never fires."""
+    signal.alarm(HUNG_AFTER_S)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
 
 
 @pytest.fixture(autouse=True)

@@ -42,6 +42,7 @@ from console.maps.placement import TilePlacement, TilePlacer
 from console.maps.setting import BaseMapSetting
 from console.maps.sources import DEFAULT_TIMEOUT_S, TileSource, TileSourceError
 from console.maps.tiles import TileKey, count_tiles_in_bounds, lonlat_to_tile_xy, tiles_in_bounds, zoom_for_resolution
+from widgets.pictures import decode_picture
 
 log = logging.getLogger(__name__)
 
@@ -190,9 +191,9 @@ class _Mailbox:
 def decode_tile(data: bytes) -> QImage | None:
     """A tile's picture as a 32-bit ``QImage`` (fast to draw), or ``None`` if it is no picture.
 
-    Safe on any thread (``QImage`` is; ``QPixmap`` is not)."""
-    image = QImage.fromData(data)
-    if image.isNull():
+    Safe on any thread: decoded by :func:`widgets.pictures.decode_picture`, never by Qt's image readers."""
+    image = decode_picture(data)
+    if image is None:
         return None
     kind = QImage.Format.Format_ARGB32_Premultiplied if image.hasAlphaChannel() else QImage.Format.Format_RGB32
     return image.convertToFormat(kind)

@@ -14,6 +14,7 @@ picks main or sub stream by tile height (:class:`video.stream_choice.StreamChoos
 
 from __future__ import annotations
 
+import functools
 import threading
 import time
 import weakref
@@ -23,6 +24,7 @@ import shiboken6
 from PySide6.QtCore import QObject, QSize, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QImage
 
+from console.gui.inbox import GuiInbox
 from video.capture import CameraCapture, CaptureOptions, CaptureState, CaptureStatus, Frame
 from video.clip import ClipBuffer
 from video.load_governor import LoadGovernor
@@ -185,15 +187,14 @@ class CameraFeed(QObject):
 class FeedPool(QObject):
     """All camera feeds of the console, one per camera, shared by the main window and every wall window.
 
-    ``_frame_waiting(camera_id, capture)`` and ``_status_arrived(camera_id, capture, status)``
-    are emitted from capture worker threads; the pool lives on the GUI thread, so
-    they are delivered there (queued).  They name the capture as well as the camera:
+    Capture worker threads hand frames and status changes over through a :class:`GuiInbox` (no Qt
+    call on their side: a queued signal from a worker can deadlock PySide), which runs
+    ``_on_frame_waiting(camera_id, capture)`` and ``_on_status(camera_id, capture, status)`` on
+    the GUI thread.  They name the capture as well as the camera:
     a capture being replaced (the camera's URL changed) still reports while it stops,
     and that must not reach its successor's feed.
     """
 
-    _frame_waiting = Signal(int, object)
-    _status_arrived = Signal(int, object, object)
     #: The frame cap every camera now runs at (None: every frame) after the console fell behind or
     #: caught up again (GUI thread).
     frame_cap_changed = Signal(object)
@@ -204,8 +205,7 @@ class FeedPool(QObject):
         self.options = replace(options or CaptureOptions(), pixel_format="bgra")
         self._feeds: dict[int, CameraFeed] = {}
         self._stopping: list[threading.Thread] = []
-        self._frame_waiting.connect(self._on_frame_waiting)
-        self._status_arrived.connect(self._on_status)
+        self._inbox = GuiInbox(self)
         self._release_timer = QTimer(self, singleShot=True, interval=2_000)
         self._release_timer.timeout.connect(self.release_unused)
         self.governor = LoadGovernor()
@@ -232,12 +232,12 @@ class FeedPool(QObject):
         def on_frame(cid: int = source.camera_id) -> None:
             me = pool()
             if me is not None and shiboken6.isValid(me):
-                me._frame_waiting.emit(cid, made[0])
+                me._inbox.post(functools.partial(me._on_frame_waiting, cid, made[0]))
 
         def on_status(status: CaptureStatus, cid: int = source.camera_id) -> None:
             me = pool()
             if me is not None and shiboken6.isValid(me):
-                me._status_arrived.emit(cid, made[0], status)
+                me._inbox.post(functools.partial(me._on_status, cid, made[0], status))
         capture = CameraCapture(source.sub_url or source.url, self.options, name=source.name,
                                 on_source_frame=clip.offer, on_frame=on_frame, on_status=on_status)
         made.append(capture)

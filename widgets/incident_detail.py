@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QIcon, QImage, QImageReader, QPixmap
+from PySide6.QtCore import QCoreApplication, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QIcon, QImage, QPixmap
 from PySide6.QtWidgets import (QDialog, QFormLayout, QFrame, QHBoxLayout, QHeaderView, QLabel, QScrollArea,
                                QSizePolicy, QStackedWidget, QToolButton, QTreeWidget, QTreeWidgetItem,
                                QVBoxLayout, QWidget)
@@ -24,6 +24,7 @@ from console.storage.models import Incident
 from console.storage.presence import Viewer
 from widgets import audit_notes, badges, labels
 from widgets.guard import guarded
+from widgets.pictures import decode_picture
 
 THUMBNAIL = 96
 
@@ -57,11 +58,11 @@ def load_detail(service: DispatchService, incident_id: int) -> IncidentDetail:
     for attachment in incident.attachments:
         if attachment.blob_sha256 is not None:  # the full photo is read when it is opened
             image, blob = None, attachment.blob_sha256
-            source = QImage.fromData(attachment.thumbnail or b"")
+            source = decode_picture(attachment.thumbnail or b"")
         else:
-            image, blob = QImage.fromData(attachment.data or b""), None
+            image, blob = decode_picture(attachment.data or b""), None
             source = image
-        if not source.isNull():
+        if source is not None:
             thumb = source.scaled(THUMBNAIL, THUMBNAIL, Qt.AspectRatioMode.KeepAspectRatio,
                                   Qt.TransformationMode.SmoothTransformation)
             photos.append(Photo(attachment.filename, image, thumb, blob))
@@ -74,14 +75,9 @@ def load_photo(store: Store, photo: Photo) -> Photo:
     """``photo`` with its full image read from the blob store (runs on the I/O pool).
 
     Turned upright by its EXIF orientation, as OpenCV turned its thumbnail and measured its size."""
-    buffer = QBuffer()
-    buffer.setData(QByteArray(blob_store(store).get(photo.blob)))
-    buffer.open(QIODevice.OpenModeFlag.ReadOnly)
-    reader = QImageReader(buffer)
-    reader.setAutoTransform(True)
-    image = reader.read()
-    if image.isNull():
-        raise ValueError(reader.errorString())
+    image = decode_picture(blob_store(store).get(photo.blob))
+    if image is None:
+        raise ValueError(QCoreApplication.translate("IncidentDetailPane", "the stored photo is not a picture"))
     return Photo(photo.filename, image, photo.thumbnail, photo.blob)
 
 

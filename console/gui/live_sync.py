@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import functools
+
 from PySide6.QtCore import QObject, QTimer, Signal
 
+from console.gui.inbox import GuiInbox
 from console.storage.changes import ChangeFeed
 from console.storage.db import Store
 
@@ -16,15 +19,15 @@ class LiveSync(QObject):
     changed — on the GUI thread, at most once per :data:`SETTLE_MS`."""
 
     store_changed = Signal(object)
-    _heard = Signal(object)  # from the feed's thread; queued to this object's (the GUI) thread
 
     def __init__(self, store: Store, parent: QObject | None = None):
         super().__init__(parent)
         self._pending: set[str] = set()
         self._settle = QTimer(self, singleShot=True, interval=SETTLE_MS)
         self._settle.timeout.connect(self._flush)
-        self._heard.connect(self._collect)
-        self.feed = ChangeFeed(store, self._heard.emit)
+        # The feed's thread hands changes over without calling Qt (see console.gui.inbox).
+        self._inbox = GuiInbox(self)
+        self.feed = ChangeFeed(store, lambda tables: self._inbox.post(functools.partial(self._collect, tables)))
 
     def start(self) -> None:
         self.feed.start()

@@ -8,9 +8,10 @@ import logging
 from concurrent.futures import Executor, Future
 from typing import Any, Callable
 
-from PySide6.QtCore import QObject, Qt, Signal, Slot
+from PySide6.QtCore import QObject, Qt
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
+from console.gui.inbox import GuiInbox
 from console.tasks import Cancelled, TaskRunner, TaskState
 
 log = logging.getLogger(__name__)
@@ -22,17 +23,14 @@ Failed = Callable[[BaseException], None]
 class TaskManager(QObject):
     """Runs work on a :class:`TaskRunner` and calls back on the GUI thread.
 
-    ``_closure_ready`` is emitted from worker threads; because this object
-    lives on the GUI thread the connection is queued, so every callback runs
-    there.
+    Workers hand their callbacks over through a :class:`GuiInbox`, which runs them on the GUI
+    thread without the worker calling Qt (a queued signal from a worker can deadlock PySide).
     """
-
-    _closure_ready = Signal(object)
 
     def __init__(self, runner: TaskRunner | None = None, parent: QObject | None = None):
         super().__init__(parent)
         self.runner = runner or TaskRunner()
-        self._closure_ready.connect(self._run_closure, Qt.ConnectionType.QueuedConnection)
+        self._inbox = GuiInbox(self)
         self._closed = False
         self._dialogs: dict[int, tuple[QProgressDialog, TaskState]] = {}
         self._dialog_keys = itertools.count()
@@ -98,11 +96,12 @@ class TaskManager(QObject):
     def call_soon(self, closure: Callable[[], Any]) -> None:
         """Run ``closure`` on the GUI thread (safe to call from any thread)."""
         if not self._closed:
-            self._closure_ready.emit(closure)
+            self._inbox.post(closure)
 
     def shutdown(self) -> None:
         self._closed = True
         self.runner.shutdown(wait=True)
+        self._inbox.close()
 
     def _submit(self, submit: Callable[..., Future], fn: Callable, *args) -> Future:
         """Submit work; after :meth:`shutdown` (a timer firing while the app closes) it is dropped."""
@@ -126,7 +125,3 @@ class TaskManager(QObject):
                 log.error("background task failed", exc_info=error)
         future.add_done_callback(finished)
         return future
-
-    @Slot(object)
-    def _run_closure(self, closure: Callable[[], Any]) -> None:
-        closure()

@@ -688,6 +688,10 @@
 <context>
     <name>IncidentDetailPane</name>
     <message>
+        <source>the stored photo is not a picture</source>
+        <translation>存储的照片不是图片</translation>
+    </message>
+    <message>
         <source>Select an incident to see its details.</source>
         <extracomment>The incident&apos;s data is shown (GUI thread). The incident could not be read; the message is shown in the pane (GUI thread). A photo is shown full size in :attr:`photo_dialog` (GUI thread).</extracomment>
         <translation>选择一条事件查看详情。</translation>

@@ -10,6 +10,8 @@ want_test=0
 
 packages=(libegl1 libgl1 libxkbcommon0 libfontconfig1 libglib2.0-0 libdbus-1-3)
 [ "$want_test" = 1 ] || packages+=(fonts-noto-cjk)
+# The PDF tests read Chinese back out of the documents: a small CJK font is enough for them.
+[ "$want_test" = 1 ] && packages+=(fonts-wqy-microhei fonts-dejavu-core)
 # The video tests encode real H.264 with ffmpeg and serve RTSP with GStreamer through Debian's own Python.
 [ "$want_test" = 1 ] && packages+=(ffmpeg python3-gst-1.0 gir1.2-gst-rtsp-server-1.0 gstreamer1.0-plugins-base
                                    gstreamer1.0-plugins-good gstreamer1.0-plugins-bad gstreamer1.0-plugins-ugly)

@@ -116,6 +116,14 @@ class QueueView(QWidget):
         self.overdue_only = QCheckBox(self.tr("Overdue only"), self)
         self.search = QLineEdit(self)
         self.count_label = QLabel(self)
+        self.outside_filter = QLabel(self)  # "Filtered from the dashboard: …", with its clear button
+        self.outside_filter.setObjectName("outside_filter")
+        self.outside_filter.setWordWrap(True)
+        self.clear_outside_filter = QToolButton(self)
+        self.clear_outside_filter.setText(self.tr("Clear"))
+        self.clear_outside_filter.setToolTip(self.tr("Show the queue without the dashboard's filter"))
+        self.outside_filter.hide()
+        self.clear_outside_filter.hide()
         self.table = QTableView(self)
         self._debounce = QTimer(self)
         self._debounce.setSingleShot(True)
@@ -131,6 +139,7 @@ class QueueView(QWidget):
         for combo in (self.category_filter, self.level_filter, self.village_filter, self.source_filter):
             combo.currentIndexChanged.connect(self._apply_filter)
         self.overdue_only.toggled.connect(self._apply_filter)
+        self.clear_outside_filter.clicked.connect(self.clear_filter_from_outside)
         self.search.textChanged.connect(self._debounce.start)
         self._debounce.timeout.connect(self._apply_filter)
         model.counts_changed.connect(self._show_counts)
@@ -181,6 +190,41 @@ class QueueView(QWidget):
         if self._pending_selection is not None and self.select_incident(self._pending_selection):
             self._pending_selection = None
             self._pending_deadline.stop()
+
+    def apply_filter_from_outside(self, flt: QueueFilter, description: str) -> None:
+        """Show exactly the incidents of ``flt`` (a dashboard figure that was clicked).
+
+        The filter bar takes what it can show (statuses, category, level, village, source, overdue);
+        the rest (a time range, a department) is named on a chip above the table with a clear button."""
+        widgets = (self.status_filter, self.category_filter, self.level_filter, self.village_filter,
+                   self.source_filter, self.overdue_only, self.search)
+        for widget in widgets:
+            widget.blockSignals(True)
+        try:
+            self.status_filter.set_statuses(flt.statuses)
+            choice = f"subitem:{flt.subitem}" if flt.subitem else (f"category:{flt.category}" if flt.category else None)
+            self.category_filter.setCurrentIndex(max(self.category_filter.findData(choice), 0))
+            level = next(iter(flt.levels)) if len(flt.levels) == 1 else None
+            self.level_filter.setCurrentIndex(max(self.level_filter.findData(level), 0))
+            self.village_filter.setCurrentIndex(max(self.village_filter.findData(flt.village_id), 0))
+            self.source_filter.setCurrentIndex(max(self.source_filter.findData(flt.source), 0))
+            self.overdue_only.setChecked(flt.overdue_only)
+            self.search.setText(flt.text)
+        finally:
+            for widget in widgets:
+                widget.blockSignals(False)
+        self._debounce.stop()
+        self.outside_filter.setText(self.tr("Filtered from the dashboard: %1").replace("%1", description))
+        self.outside_filter.show()
+        self.clear_outside_filter.show()
+        self._model.set_filter(flt)
+
+    def clear_filter_from_outside(self) -> None:
+        """Drop the dashboard's filter: back to what the filter bar shows (the "Open" preset if untouched)."""
+        self.outside_filter.hide()
+        self.clear_outside_filter.hide()
+        self._model.set_filter(self._filter_from_bar().with_(created_from=None, created_to=None, department_id=None,
+                                                             incident_ids=frozenset()))
 
     def focus_search(self) -> None:
         self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
@@ -266,6 +310,11 @@ class QueueView(QWidget):
         layout.setSpacing(4)
         layout.addLayout(bar)
         layout.addLayout(search_bar)
+        chip = QHBoxLayout()
+        chip.setContentsMargins(2, 0, 2, 0)
+        chip.addWidget(self.outside_filter, 1)
+        chip.addWidget(self.clear_outside_filter)
+        layout.addLayout(chip)
         layout.addWidget(self.table, 1)
         layout.addLayout(footer)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import getpass
 import os
 import sys
@@ -78,6 +79,10 @@ def run_console(args) -> int:
         window = MainWindow(context, settings, simulation_speed=args.speed if is_demo else 0.0,
                             remember_layout=args.screenshot is None)
         window.show()
+        # Everything built so far lives as long as the console: keep it out of the garbage collector's
+        # full passes, which hold the GIL for ~0.1 s per 100,000 objects and so freeze the GUI thread
+        # whenever a background read (the dashboard's, a queue page) triggers one (bench/dashboard.py).
+        gc.freeze()
         if args.screenshot is not None:
             target = args.screenshot
 

@@ -14,12 +14,14 @@ from PySide6.QtWidgets import (QApplication, QDockWidget, QLabel, QMainWindow, Q
 
 from console import __version__
 from console.gui.context import ConsoleContext
+from console.gui.dashboard_room import DashboardRoom
 from console.gui.duties import BackgroundDuties
 from console.gui.follow_up_desk import FollowUpDesk
 from console.gui.live_sync import LiveSync
 from console.storage.presence import HEARTBEAT_S, PresenceBook, new_console_id
 from console.gui.map_room import MapRoom
 from console.gui.position_intake import PositionIntake
+from console.gui.reports_desk import ReportsDesk
 from console.gui.settings import ConsoleSettings
 from console.gui.theme import THEMES, apply_theme
 from console.gui.video_room import VideoRoom
@@ -55,7 +57,9 @@ class MainWindow(QMainWindow):
         self.duties = BackgroundDuties(context, simulation_speed, parent=self)
         self.video = VideoRoom(context, settings, self)
         self.map = MapRoom(context, settings, self)
+        self.dashboard = DashboardRoom(context, parent=self)
         self.follow_ups = FollowUpDesk(context, self)
+        self.reports = ReportsDesk(context, self)
         self.live_sync = LiveSync(context.store, self)
         self.presence = PresenceBook(context.store, context.clock)
         self.console_id = new_console_id()
@@ -80,11 +84,17 @@ class MainWindow(QMainWindow):
         self.cameras_dock = self._add_dock(self.video.camera_list, "cameras", self.tr("Cameras"),
                                            Qt.DockWidgetArea.RightDockWidgetArea)
         self.map_dock = self._add_dock(self.map.panel, "map", self.tr("Map"), Qt.DockWidgetArea.LeftDockWidgetArea)
+        self.dashboard_dock = self._add_dock(self.dashboard.view, "dashboard", self.tr("Dashboard"),
+                                             Qt.DockWidgetArea.LeftDockWidgetArea)
         self.tasks_dock = self._add_dock(self.follow_ups.view, "tasks", self.tr("Tasks"),
                                          Qt.DockWidgetArea.RightDockWidgetArea)
+        self.orders_dock = self._add_dock(self.reports.view, "supervision", self.tr("Supervision orders"),
+                                          Qt.DockWidgetArea.RightDockWidgetArea)
         self.tabifyDockWidget(self.detail_dock, self.cameras_dock)
         self.tabifyDockWidget(self.detail_dock, self.tasks_dock)
+        self.tabifyDockWidget(self.detail_dock, self.orders_dock)
         self.tabifyDockWidget(self.wall_dock, self.map_dock)
+        self.tabifyDockWidget(self.wall_dock, self.dashboard_dock)
         self.detail_dock.raise_()
         self.wall_dock.raise_()
         self.resizeDocks([self.wall_dock, self.detail_dock], [660, 360], Qt.Orientation.Horizontal)
@@ -97,6 +107,9 @@ class MainWindow(QMainWindow):
         self.map.incident_assigned.connect(lambda incident_id: (self._refresh(), self.detail.reload(incident_id)))
         self.map.message.connect(lambda message: self.statusBar().showMessage(message, 10_000))
         self.map_dock.visibilityChanged.connect(self.map.set_shown)
+        self.dashboard_dock.visibilityChanged.connect(self.dashboard.set_shown)
+        self.dashboard.filter_requested.connect(self._filter_from_dashboard)
+        self.dashboard.message.connect(lambda message: self.statusBar().showMessage(message, 10_000))
         self.map.places_loaded.connect(lambda places: self.follow_ups.set_names(
             dict(zip(places.villages.ids.tolist(), places.villages.names)),
             dict(zip(places.workers.ids.tolist(), places.workers.names))))
@@ -104,6 +117,10 @@ class MainWindow(QMainWindow):
         self.follow_ups.tasks_raised.connect(self._follow_ups_raised)
         self.follow_ups.message.connect(lambda message: self.statusBar().showMessage(message, 10_000))
         self.follow_ups.view.subject_activated.connect(self._show_subject)
+        self.orders_dock.visibilityChanged.connect(self.reports.set_shown)
+        self.reports.message.connect(lambda message: self.statusBar().showMessage(message, 10_000))
+        self.reports.incident_activated.connect(self._show_incident)
+        self.duties.store_changed.connect(self.reports.reload)
         self.live_sync.store_changed.connect(self._changed_elsewhere)
         self.detail.loaded.connect(lambda _incident_id: self._announce_presence())
         self.actions.incident_changed.connect(self.detail.reload)
@@ -132,6 +149,7 @@ class MainWindow(QMainWindow):
             self.settings.restore_window(self, SETTINGS_KEY)
         self.video.start(restore=remember_layout)
         self.map.start()
+        self.dashboard.start()
         self.live_sync.start()
         self._presence_timer.start()
         if self.intake is not None:
@@ -158,6 +176,12 @@ class MainWindow(QMainWindow):
     def _build_menus(self) -> None:
         bar = self.menuBar()
         file_menu = bar.addMenu(self.tr("&File"))
+        export_queue = QAction(self.tr("&Export queue as CSV…"), self)
+        export_queue.setToolTip(self.tr("Every incident the queue shows, with its filter and sort, as a CSV file"))
+        export_queue.triggered.connect(lambda: self.reports.ask_queue_export(
+            self.queue_model.current_filter(), self.queue_model.current_sort(), self))
+        file_menu.addAction(export_queue)
+        file_menu.addSeparator()
         quit_action = QAction(self.tr("&Quit"), self, shortcut=QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.close)
         file_menu.addAction(quit_action)
@@ -181,12 +205,16 @@ class MainWindow(QMainWindow):
             video_menu.addAction(action)
         video_menu.addSeparator()
         screens_menu = video_menu.addMenu(self.tr("New &wall window on"))
-        screens_menu.aboutToShow.connect(lambda: self._fill_screens_menu(screens_menu))
+        screens_menu.aboutToShow.connect(lambda: _fill_screens_menu(screens_menu, self.video.windows.open))
 
         view_menu = bar.addMenu(self.tr("&View"))
         view_menu.addAction(self.wall_dock.toggleViewAction())
         view_menu.addAction(self.map_dock.toggleViewAction())
+        view_menu.addAction(self.dashboard_dock.toggleViewAction())
+        big_screen_menu = view_menu.addMenu(self.tr("&Big screen on"))
+        big_screen_menu.aboutToShow.connect(lambda: _fill_screens_menu(big_screen_menu, self.dashboard.open_big_screen))
         view_menu.addAction(self.tasks_dock.toggleViewAction())
+        view_menu.addAction(self.orders_dock.toggleViewAction())
         view_menu.addAction(self.cameras_dock.toggleViewAction())
         view_menu.addAction(self.detail_dock.toggleViewAction())
         view_menu.addAction(toolbar.toggleViewAction())
@@ -231,6 +259,7 @@ class MainWindow(QMainWindow):
     def _refresh(self) -> None:
         self.queue_model.refresh()
         self.alarm_bar.refresh()
+        self.dashboard.changed()
 
     def _show_clock(self) -> None:
         from PySide6.QtCore import QDateTime, QLocale
@@ -242,12 +271,10 @@ class MainWindow(QMainWindow):
         if index.isValid():
             self.queue_view.table.setCurrentIndex(index)
 
-    def _fill_screens_menu(self, menu) -> None:
-        menu.clear()
-        for screen in QGuiApplication.screens():
-            size = screen.geometry().size()
-            menu.addAction(f"{screen.name()} ({size.width()}×{size.height()})",
-                           lambda s=screen: self.video.windows.open(s))
+    def _filter_from_dashboard(self, flt, description: str) -> None:
+        """A dashboard figure was clicked: the queue shows exactly its incidents."""
+        self.queue_view.apply_filter_from_outside(flt, description)
+        self.raise_()
 
     def _frame_cap_changed(self, cap) -> None:
         if cap is None:
@@ -291,6 +318,8 @@ class MainWindow(QMainWindow):
             self.detail.reload()
         if "follow_up_tasks" in tables:
             self.follow_ups.reload()
+        if "supervision_orders" in tables or "incidents" in tables:
+            self.reports.reload()
 
     def _follow_ups_raised(self, count: int) -> None:
         QApplication.alert(self)
@@ -305,6 +334,15 @@ class MainWindow(QMainWindow):
             self.map.panel.select_worker(subject_id)
         else:
             self.map.panel.select_village(subject_id)
+
+    def _show_incident(self, incident_id: int) -> None:
+        """A supervision order was opened: select its incident in the queue, or show it if the filter hides it."""
+        if not self.queue_view.select_incident(incident_id):
+            self.detail.show_incident(incident_id)
+            self.statusBar().showMessage(self.tr("The incident is not in the queue as filtered; shown in Incident"),
+                                         10_000)
+        self.detail_dock.show()
+        self.detail_dock.raise_()
 
     def _on_alarm(self, incident_id: int) -> None:
         QApplication.beep()
@@ -334,6 +372,7 @@ class MainWindow(QMainWindow):
         self._presence_timer.stop()
         self.context.tasks.write(self.presence.leave, self.console_id)
         self.map.stop()
+        self.dashboard.stop()
         if self.intake is not None:
             self.intake.stop()
         self._refresh_timer.stop()
@@ -342,3 +381,11 @@ class MainWindow(QMainWindow):
             self.settings.save_window(self, SETTINGS_KEY)
         self.video.shutdown(self.remember_layout)
         super().closeEvent(event)
+
+
+def _fill_screens_menu(menu, open_on) -> None:
+    """One entry per connected monitor (name and size); choosing it calls ``open_on(screen)``."""
+    menu.clear()
+    for screen in QGuiApplication.screens():
+        size = screen.geometry().size()
+        menu.addAction(f"{screen.name()} ({size.width()}×{size.height()})", lambda s=screen: open_on(s))

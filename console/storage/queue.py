@@ -19,11 +19,12 @@ from sqlalchemy.engine import Connection
 
 from console.core.clock import to_epoch
 from console.core.workflow import OPEN_STATUS_VALUES, Status
-from console.storage.models import Grid, Incident, Village
+from console.storage.models import Grid, Incident, Village, incident_departments
 
 T = Incident.__table__
 V = Village.__table__
 G = Grid.__table__
+L = incident_departments
 
 
 class SortKey(str, Enum):
@@ -60,6 +61,11 @@ class QueueFilter:
     overdue_only: bool = False
     text: str = ""
     incident_ids: frozenset[int] = frozenset()
+    #: Reported at or after / before these epoch seconds (a dashboard's day or hour, its period).
+    created_from: int | None = None
+    created_to: int | None = None
+    #: Linked to this stationed department (incident_departments).
+    department_id: int | None = None
 
     def with_(self, **changes) -> "QueueFilter":
         return replace(self, **changes)
@@ -127,6 +133,18 @@ def _conditions(flt: QueueFilter, now: datetime) -> list:
         conds.append(T.c.deadline_at < to_epoch(now))
     if flt.incident_ids:
         conds.append(T.c.id.in_(sorted(flt.incident_ids)))
+    if flt.created_from is not None:
+        conds.append(T.c.created_at >= int(flt.created_from))
+    if flt.created_to is not None:
+        conds.append(T.c.created_at < int(flt.created_to))
+    if flt.department_id is not None:
+        # The link table's key is (incident, department) and nothing indexes the department: among the few
+        # open incidents, probe the key per incident; otherwise read the department's links off the whole key.
+        if flt.overdue_only or (flt.statuses and flt.statuses <= frozenset(_OPEN)):
+            conds.append(select(L.c.incident_id).where(L.c.incident_id == T.c.id,
+                                                       L.c.department_id == flt.department_id).exists())
+        else:
+            conds.append(T.c.id.in_(select(L.c.incident_id).where(L.c.department_id == flt.department_id)))
     text = flt.text.strip()
     if text:
         pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
@@ -208,7 +226,8 @@ class QueueQuery:
         flt = self.flt
         conds = _conditions(flt, now)
         narrowed = (flt.subitem or flt.category or flt.levels or flt.village_id is not None or flt.source
-                    or flt.text.strip())
+                    or flt.text.strip() or flt.created_from is not None or flt.created_to is not None
+                    or flt.department_id is not None)
         if flt.statuses and flt.statuses <= _OPEN_SET and narrowed:
             ids = _ids_in_statuses(conn, flt.statuses)
             if ids is not None:  # written into the SQL: thousands of bound parameters cost more

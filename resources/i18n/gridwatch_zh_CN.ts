@@ -240,6 +240,68 @@
     </message>
 </context>
 <context>
+    <name>BigScreenView</name>
+    <message>
+        <source>Command room — live</source>
+        <translation>指挥中心 — 实时</translation>
+    </message>
+    <message>
+        <source>reported today</source>
+        <translation>今日上报</translation>
+    </message>
+    <message>
+        <source>open</source>
+        <translation>未办结</translation>
+    </message>
+    <message>
+        <source>overdue</source>
+        <translation>已超期</translation>
+    </message>
+    <message>
+        <source>one-key open</source>
+        <translation>一键报警未办结</translation>
+    </message>
+    <message>
+        <source>closure rate · city 99.6 %</source>
+        <translation>办结率 · 全市 99.6 %</translation>
+    </message>
+    <message>
+        <source>red villages</source>
+        <translation>红灯村</translation>
+    </message>
+    <message>
+        <source>Reported and handled per hour</source>
+        <translation>每小时上报与处置</translation>
+    </message>
+    <message>
+        <source>New per day, 30 days (line: the 30 before)</source>
+        <translation>近 30 天每日新增（折线：前 30 天）</translation>
+    </message>
+    <message>
+        <source>Latest one-key reports</source>
+        <translation>最新一键报警</translation>
+    </message>
+    <message>
+        <source>Most overdue</source>
+        <translation>超期最久</translation>
+    </message>
+    <message>
+        <source>None open</source>
+        <translation>无未办结</translation>
+    </message>
+    <message>
+        <source>Nothing overdue</source>
+        <translation>无超期事件</translation>
+    </message>
+</context>
+<context>
+    <name>BigScreenWindow</name>
+    <message>
+        <source>Gridwatch — big screen</source>
+        <translation>网格守望 — 大屏</translation>
+    </message>
+</context>
+<context>
     <name>CameraEditor</name>
     <message>
         <source>Edit camera</source>
@@ -430,6 +492,165 @@
     <message>
         <source>stopped</source>
         <translation>已停止</translation>
+    </message>
+</context>
+<context>
+    <name>DashboardRoom</name>
+    <message>
+        <source>The dashboard could not be read: %1</source>
+        <extracomment>How often the figures are re-read when nothing is announced. A live change refreshes this soon (changes in a burst make one refresh).</extracomment>
+        <translation>无法读取驾驶舱数据：%1</translation>
+    </message>
+</context>
+<context>
+    <name>DashboardView</name>
+    <message>
+        <source>Loading the dashboard…</source>
+        <translation>正在加载驾驶舱…</translation>
+    </message>
+    <message>
+        <source>reported, %1 days</source>
+        <translation>上报（%1 天）</translation>
+    </message>
+    <message>
+        <source>open now</source>
+        <translation>当前未办结</translation>
+    </message>
+    <message>
+        <source>overdue now</source>
+        <translation>当前超期</translation>
+    </message>
+    <message>
+        <source>one-key open</source>
+        <translation>一键报警未办结</translation>
+    </message>
+    <message>
+        <source>closure rate (city 99.6 %)</source>
+        <translation>办结率（全市 99.6 %）</translation>
+    </message>
+    <message>
+        <source>Last 24 h: reported (bars), handled (line)</source>
+        <translation>近 24 小时：上报（柱）、处置（线）</translation>
+    </message>
+    <message>
+        <source>New per day: last 30 days (bars), the 30 before (line)</source>
+        <translation>每日新增：近 30 天（柱）、前 30 天（线）</translation>
+    </message>
+    <message>
+        <source>Sources, last 30 days</source>
+        <translation>来源分布（近 30 天）</translation>
+    </message>
+    <message>
+        <source>Categories, last 30 days</source>
+        <translation>类别分布（近 30 天）</translation>
+    </message>
+    <message>
+        <source>Average time to close per level (hours)</source>
+        <translation>各难度等级平均办结时长（小时）</translation>
+    </message>
+    <message>
+        <source>Department</source>
+        <translation>部门</translation>
+    </message>
+    <message>
+        <source>Assessment</source>
+        <translation>考核类别</translation>
+    </message>
+    <message>
+        <source>Received</source>
+        <translation>受理</translation>
+    </message>
+    <message>
+        <source>Closed</source>
+        <translation>办结</translation>
+    </message>
+    <message>
+        <source>Overdue</source>
+        <translation>超期</translation>
+    </message>
+    <message>
+        <source>Avg. to close</source>
+        <translation>平均办结时长</translation>
+    </message>
+    <message>
+        <source>Village</source>
+        <translation>村（社区）</translation>
+    </message>
+    <message>
+        <source>Reported (7 days)</source>
+        <translation>上报（7 天）</translation>
+    </message>
+    <message>
+        <source>Open</source>
+        <translation>未办结</translation>
+    </message>
+    <message>
+        <source>Unresolved</source>
+        <translation>未解决占比</translation>
+    </message>
+    <message>
+        <source>Red light: %1 of this week&apos;s events unresolved</source>
+        <translation>红灯：本周事件 %1 未解决</translation>
+    </message>
+    <message>
+        <source>%1 closed of %2 reported (%3 rejected); the city&apos;s reference is 99.6 %</source>
+        <translation>上报 %2 件，办结 %1 件（不予受理 %3 件）；全市参考值为 99.6 %</translation>
+    </message>
+    <message>
+        <source>As of %1 · red villages: %2</source>
+        <translation>截至 %1 · 红灯村：%2</translation>
+    </message>
+    <message>
+        <source>%1:00 — reported %2, handled %3</source>
+        <translation>%1:00 — 上报 %2，处置 %3</translation>
+    </message>
+    <message>
+        <source>%1: %2 new (30 days earlier: %3)</source>
+        <translation>%1：新增 %2（30 天前：%3）</translation>
+    </message>
+    <message>
+        <source>%1: %2 on average, %3 closed</source>
+        <translation>%1：平均 %2，办结 %3 件</translation>
+    </message>
+    <message>
+        <source>last %1 days</source>
+        <translation>近 %1 天</translation>
+    </message>
+    <message>
+        <source>reported %1, %2:00–%3:00</source>
+        <translation>%1 %2:00–%3:00 上报</translation>
+    </message>
+    <message>
+        <source>reported on %1</source>
+        <translation>%1 上报</translation>
+    </message>
+    <message>
+        <source>%1, closed, %2</source>
+        <translation>%1，已办结，%2</translation>
+    </message>
+    <message>
+        <source>received, %1</source>
+        <translation>已受理，%1</translation>
+    </message>
+    <message>
+        <source>closed, %1</source>
+        <translation>已办结，%1</translation>
+    </message>
+    <message>
+        <source>open, last 7 days</source>
+        <translation>未办结，近 7 天</translation>
+    </message>
+    <message>
+        <source>last 7 days</source>
+        <translation>近 7 天</translation>
+    </message>
+    <message>
+        <source>reported, %1</source>
+        <translation>上报，%1</translation>
+    </message>
+    <message>
+        <source>one-key reports open now</source>
+        <translation>当前未办结的一键报警</translation>
     </message>
 </context>
 <context>
@@ -955,8 +1176,16 @@
         <translation>地图</translation>
     </message>
     <message>
+        <source>Dashboard</source>
+        <translation>驾驶舱</translation>
+    </message>
+    <message>
         <source>Tasks</source>
         <translation>任务</translation>
+    </message>
+    <message>
+        <source>Supervision orders</source>
+        <translation>督办单</translation>
     </message>
     <message>
         <source>Position intake: %1</source>
@@ -965,6 +1194,14 @@
     <message>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
+    </message>
+    <message>
+        <source>&amp;Export queue as CSV…</source>
+        <translation>导出队列为 CSV(&amp;E)…</translation>
+    </message>
+    <message>
+        <source>Every incident the queue shows, with its filter and sort, as a CSV file</source>
+        <translation>按当前筛选和排序，将队列中的全部事件导出为 CSV 文件</translation>
     </message>
     <message>
         <source>&amp;Quit</source>
@@ -993,6 +1230,10 @@
     <message>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
+    </message>
+    <message>
+        <source>&amp;Big screen on</source>
+        <translation>大屏显示于(&amp;B)</translation>
     </message>
     <message>
         <source>&amp;Theme</source>
@@ -1041,6 +1282,10 @@
     <message>
         <source>%1 new follow-up task(s) — see Tasks</source>
         <translation>新增 %1 条跟进任务——见“任务”</translation>
+    </message>
+    <message>
+        <source>The incident is not in the queue as filtered; shown in Incident</source>
+        <translation>该事件不在当前筛选的队列中；已在“事件”面板中显示</translation>
     </message>
     <message>
         <source>One-key report received — acknowledge it in the red bar</source>
@@ -1154,6 +1399,30 @@ Database: %2</source>
     </message>
 </context>
 <context>
+    <name>OrderState</name>
+    <message>
+        <source>Issued</source>
+        <extracomment>Fonts tried in order for the document&apos;s text (the first installed one that has the glyph wins).</extracomment>
+        <translation>已下发</translation>
+    </message>
+    <message>
+        <source>Answered</source>
+        <translation>已回复</translation>
+    </message>
+    <message>
+        <source>Closed</source>
+        <translation>已办结</translation>
+    </message>
+    <message>
+        <source>Issued — awaiting handling</source>
+        <translation>已下发 — 等待处置</translation>
+    </message>
+    <message>
+        <source>Answered — awaiting verification</source>
+        <translation>已回复 — 等待核查</translation>
+    </message>
+</context>
+<context>
     <name>PtzPanel</name>
     <message>
         <source>PTZ — %1</source>
@@ -1206,6 +1475,18 @@ Database: %2</source>
         <source>Overdue only</source>
         <extracomment>The selected incident&apos;s id, or -1 when none is selected (GUI thread). The selected row&apos;s :class:`QueueRow` (or None) whenever it or its data changes, e.g. when a refresh shows a newer version (GUI thread).</extracomment>
         <translation>仅超时</translation>
+    </message>
+    <message>
+        <source>Clear</source>
+        <translation>清除</translation>
+    </message>
+    <message>
+        <source>Show the queue without the dashboard&apos;s filter</source>
+        <translation>取消驾驶舱筛选，显示完整队列</translation>
+    </message>
+    <message>
+        <source>Filtered from the dashboard: %1</source>
+        <translation>来自驾驶舱的筛选：%1</translation>
     </message>
     <message>
         <source>All categories</source>
@@ -1288,6 +1569,122 @@ Database: %2</source>
     <message>
         <source>Duplicate</source>
         <translation>重复上报</translation>
+    </message>
+</context>
+<context>
+    <name>ReportsDesk</name>
+    <message>
+        <source>Supervision orders: %1</source>
+        <extracomment>A queue export finished (its result), for whoever wants to know. GUI thread.</extracomment>
+        <translation>督办单：%1</translation>
+    </message>
+    <message>
+        <source>Could not write %1: %2</source>
+        <translation>无法写入 %1：%2</translation>
+    </message>
+    <message>
+        <source>%1 supervision order(s) written to %2</source>
+        <translation>已将 %1 份督办单写入 %2</translation>
+    </message>
+    <message>
+        <source>Export supervision orders</source>
+        <translation>导出督办单</translation>
+    </message>
+    <message>
+        <source>PDF documents (*.pdf)</source>
+        <translation>PDF 文档 (*.pdf)</translation>
+    </message>
+    <message>
+        <source>Number</source>
+        <translation>编号</translation>
+    </message>
+    <message>
+        <source>Title</source>
+        <translation>标题</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Level</source>
+        <translation>难度等级</translation>
+    </message>
+    <message>
+        <source>Category</source>
+        <translation>类别</translation>
+    </message>
+    <message>
+        <source>Sub-item</source>
+        <translation>子项</translation>
+    </message>
+    <message>
+        <source>Source</source>
+        <translation>来源</translation>
+    </message>
+    <message>
+        <source>Village</source>
+        <translation>村（社区）</translation>
+    </message>
+    <message>
+        <source>Grid</source>
+        <translation>网格</translation>
+    </message>
+    <message>
+        <source>Reporter</source>
+        <translation>上报人</translation>
+    </message>
+    <message>
+        <source>Assignee</source>
+        <translation>承办人</translation>
+    </message>
+    <message>
+        <source>Reported at</source>
+        <translation>上报时间</translation>
+    </message>
+    <message>
+        <source>Deadline</source>
+        <translation>办理时限</translation>
+    </message>
+    <message>
+        <source>Resolved at</source>
+        <translation>处置完成时间</translation>
+    </message>
+    <message>
+        <source>Closed at</source>
+        <translation>办结时间</translation>
+    </message>
+    <message>
+        <source>Overdue</source>
+        <translation>超期</translation>
+    </message>
+    <message>
+        <source>Yes</source>
+        <translation>是</translation>
+    </message>
+    <message>
+        <source>Export queue as CSV</source>
+        <translation>导出队列为 CSV</translation>
+    </message>
+    <message>
+        <source>CSV files (*.csv)</source>
+        <translation>CSV 文件 (*.csv)</translation>
+    </message>
+    <message>
+        <source>%1 incidents exported to %2</source>
+        <translation>已将 %1 件事件导出到 %2</translation>
+    </message>
+    <message>
+        <source>Queue export cancelled; no file written</source>
+        <translation>队列导出已取消；未写入文件</translation>
+    </message>
+    <message>
+        <source>Queue export failed: %1</source>
+        <translation>队列导出失败：%1</translation>
+    </message>
+    <message>
+        <source>Exporting the queue to %1…</source>
+        <translation>正在将队列导出到 %1…</translation>
     </message>
 </context>
 <context>
@@ -1382,6 +1779,157 @@ Database: %2</source>
     <message>
         <source>%1 selected</source>
         <translation>已选 %1 项</translation>
+    </message>
+</context>
+<context>
+    <name>SupervisionDocument</name>
+    <message>
+        <source>answered %1</source>
+        <translation>%1 已回复</translation>
+    </message>
+    <message>
+        <source>closed %1</source>
+        <translation>%1 已办结</translation>
+    </message>
+    <message>
+        <source>Order number</source>
+        <translation>督办单编号</translation>
+    </message>
+    <message>
+        <source>Incident</source>
+        <translation>事件</translation>
+    </message>
+    <message>
+        <source>Category</source>
+        <translation>类别</translation>
+    </message>
+    <message>
+        <source>Level</source>
+        <translation>难度等级</translation>
+    </message>
+    <message>
+        <source>Place</source>
+        <translation>地点</translation>
+    </message>
+    <message>
+        <source>Assignee</source>
+        <translation>承办人</translation>
+    </message>
+    <message>
+        <source>Deadline missed</source>
+        <translation>超过的时限</translation>
+    </message>
+    <message>
+        <source>Issued by</source>
+        <translation>督办人</translation>
+    </message>
+    <message>
+        <source>Issued at</source>
+        <translation>下发时间</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Feedback</source>
+        <translation>处置反馈</translation>
+    </message>
+    <message>
+        <source>Incident %1 passed its handling deadline of %2 without being resolved. %3 is required to handle it without delay and report the result to the command room.</source>
+        <translation>事件 %1 已超过办理时限 %2 仍未处置完毕。请 %3 立即办理，并将结果报告指挥中心。</translation>
+    </message>
+    <message>
+        <source>Gridwatch command room · printed %1 by %2</source>
+        <translation>网格守望指挥中心 · %1 由 %2 打印</translation>
+    </message>
+    <message>
+        <source>Supervision order</source>
+        <translation>督办单</translation>
+    </message>
+    <message>
+        <source>No. %1</source>
+        <translation>编号：%1</translation>
+    </message>
+    <message>
+        <source>Received by (assignee):</source>
+        <translation>签收人（承办人）：</translation>
+    </message>
+    <message>
+        <source>Date:</source>
+        <translation>日期：</translation>
+    </message>
+</context>
+<context>
+    <name>SupervisionList</name>
+    <message>
+        <source>Number</source>
+        <extracomment>Columns of the list (number, state, incident, assignee, deadline missed, issued by, issued at). The period shown at first: the last this many days, today included.</extracomment>
+        <translation>编号</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Incident</source>
+        <translation>事件</translation>
+    </message>
+    <message>
+        <source>Assignee</source>
+        <translation>承办人</translation>
+    </message>
+    <message>
+        <source>Deadline missed</source>
+        <translation>超过的时限</translation>
+    </message>
+    <message>
+        <source>Issued by</source>
+        <translation>督办人</translation>
+    </message>
+    <message>
+        <source>Issued at</source>
+        <translation>下发时间</translation>
+    </message>
+    <message>
+        <source>Print…</source>
+        <translation>打印…</translation>
+    </message>
+    <message>
+        <source>Export PDF…</source>
+        <translation>导出 PDF…</translation>
+    </message>
+    <message>
+        <source>The selected supervision orders as a PDF document, one page each</source>
+        <translation>将选中的督办单导出为 PDF 文档，每份一页</translation>
+    </message>
+    <message>
+        <source>Export period…</source>
+        <translation>按时段导出…</translation>
+    </message>
+    <message>
+        <source>Every supervision order of the period in one PDF document, one page each</source>
+        <translation>将该时段内的全部督办单导出为一个 PDF 文档，每份一页</translation>
+    </message>
+    <message>
+        <source>Issued from</source>
+        <translation>下发时间从</translation>
+    </message>
+    <message>
+        <source>to</source>
+        <translation>至</translation>
+    </message>
+    <message>
+        <source>No supervision orders in this period.</source>
+        <translation>该时段内没有督办单。</translation>
+    </message>
+    <message>
+        <source>%1 orders, %2 outstanding</source>
+        <translation>共 %1 份，%2 份未办结</translation>
+    </message>
+    <message>
+        <source>(only the newest shown: choose a shorter period)</source>
+        <translation>（仅显示最新的：请选择更短的时段）</translation>
     </message>
 </context>
 <context>

@@ -237,3 +237,24 @@ def test_a_second_console_on_the_same_incident_says_who_else_has_it_open(console
         second.detail.reload()
     qtbot.waitUntil(lambda: bool(answers) and answers[-1] == [], timeout=5_000)  # an earlier answer may come first
     assert viewers.text() == "—"
+
+
+def test_the_dashboard_dock_filters_the_queue_and_opens_a_big_screen(console, qtbot):
+    open_window, store, clock, _settings = console
+    window = open_window()
+    window.dashboard_dock.show()
+    window.dashboard_dock.raise_()
+    view = window.dashboard.view
+    qtbot.waitUntil(lambda: view.dashboard is not None and not view.is_drawing(), timeout=20_000)
+    model = window.queue_model
+    with qtbot.waitSignal(model.counts_changed, timeout=10_000):
+        view.request("overdue", None)  # what clicking the "overdue now" figure does
+    qtbot.waitUntil(lambda: not model.is_loading(), timeout=10_000)
+    assert model.current_filter().overdue_only
+    assert model.pinned_count() + model.total_count() == view.dashboard.overdue_now
+    assert window.queue_view.outside_filter.isVisible()
+    big = window.dashboard.open_big_screen(None)
+    qtbot.waitUntil(lambda: big.view.dashboard is not None and not big.view.is_drawing(), timeout=10_000)
+    assert big.isFullScreen()
+    big.close()
+    assert window.dashboard.windows == []

@@ -1,0 +1,218 @@
+"""The queue's CSV export: exactly the rows the queue shows, in its order, as cells an operator (and Excel) reads;
+streamed in bounded memory; a cancelled export leaves no file behind."""
+
+from __future__ import annotations
+
+import csv
+import io
+import time
+import tracemalloc
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from console.core.clock import to_epoch
+from console.core.workflow import Status
+from console.storage.models import Incident
+from console.storage.queue import QueueFilter, QueueQuery, QueueSort, SortKey
+from console.storage.queue_export import COLUMNS, ExportNames, _whole_hour_zone, export_queue_csv
+from console.tasks import Cancelled, TaskState
+
+from .conftest import START
+from .test_queue import NOW, queue_db  # noqa: F401  (the queue tests' database: many ties, NULL villages)
+
+NAMES = ExportNames(
+    headers=["编号", "标题", "状态", "等级", "大类", "小项", "来源", "村社", "网格", "上报人", "处置人", "上报时间",
+             "处置时限", "办结时间", "关闭时间", "超期"],
+    statuses={s.value: f"S:{s.value}" for s in Status}, levels={1: "1 · 网格", 4: "4 · 联席"},
+    sources={"one_key": "一键上报"}, categories={"CON": "违章建筑"}, subitems={"CON01": "违建, 屋顶"},
+    yes="是", no="否")
+
+
+def _read(path: Path) -> list[list[str]]:
+    data = path.read_bytes()
+    assert data.startswith("\ufeff".encode())  # Excel needs the BOM to read UTF-8
+    return list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline="")))
+
+
+def _queue_numbers(store, flt: QueueFilter, sort: QueueSort) -> list[str]:
+    query = QueueQuery(flt, sort)
+    with store.engine.connect() as conn:
+        _pinned, unpinned = query.count(conn, NOW)
+        rows = query.pinned(conn, NOW) + query.page(conn, NOW, 0, unpinned, unpinned)
+    return [row.number for row in rows]
+
+
+CASES = [
+    (QueueFilter(), QueueSort()),
+    (QueueFilter(), QueueSort(SortKey.VILLAGE, False)),  # NULL villages: the database's own NULL order
+    (QueueFilter(), QueueSort(SortKey.ASSIGNEE, True)),
+    (QueueFilter(statuses=frozenset({"reported", "accepted", "reopened", "dispatched"})), QueueSort(SortKey.DEADLINE)),
+    (QueueFilter(category="CON"), QueueSort(SortKey.LEVEL, False)),
+    (QueueFilter(text="fire"), QueueSort(SortKey.NUMBER, False)),
+    (QueueFilter(overdue_only=True), QueueSort(SortKey.STATUS)),
+    (QueueFilter(statuses=frozenset({"closed"})), QueueSort()),
+]
+
+
+@pytest.mark.parametrize("flt,sort", CASES, ids=[f"case{i}" for i in range(len(CASES))])
+def test_exports_exactly_the_queue_in_its_order(queue_db, tmp_path, flt, sort):  # noqa: F811
+    target = tmp_path / "queue.csv"
+    result = export_queue_csv(queue_db.store, flt, sort, NOW, target, NAMES, batch=4)  # many batches
+    table = _read(target)
+    assert table[0] == NAMES.headers
+    expected = _queue_numbers(queue_db.store, flt, sort)
+    assert [row[0] for row in table[1:]] == expected
+    assert result.rows == len(expected)
+    assert all(len(row) == len(COLUMNS) for row in table)
+
+
+def test_pinned_one_key_reports_come_first_whatever_the_sort(queue_db, tmp_path):  # noqa: F811
+    target = tmp_path / "queue.csv"
+    export_queue_csv(queue_db.store, QueueFilter(), QueueSort(SortKey.NUMBER, False), NOW, target, NAMES)
+    numbers = [row[0] for row in _read(target)[1:]]
+    pinned = sorted((r for r in queue_db.rows if r["queue_rank"] == 0),
+                    key=lambda r: (r["created_at"], r["id"]), reverse=True)
+    assert pinned, "the test data has active one-key reports"
+    assert numbers[:len(pinned)] == [r["number"] for r in pinned]
+    rest = numbers[len(pinned):]
+    assert rest == sorted(rest)
+
+
+def test_cells_read_as_the_operator_expects(queue_db, tmp_path):  # noqa: F811
+    target = tmp_path / "queue.csv"
+    export_queue_csv(queue_db.store, QueueFilter(), QueueSort(), NOW, target, NAMES)
+    by_number = {row[0]: row for row in _read(target)[1:]}
+    for source in queue_db.rows:
+        row = dict(zip(COLUMNS, by_number[source["number"]]))
+        assert row["title"] == source["title"]  # commas, quotes, percent signs survive the round trip
+        assert row["status"] == f"S:{source['status']}"
+        assert row["level"] == {1: "1 · 网格", 4: "4 · 联席"}.get(source["level"], str(source["level"]))
+        assert row["category"] == ("违章建筑" if source["category"] == "CON" else source["category"])
+        assert row["subitem"] == ("违建, 屋顶" if source["subitem"] == "CON01" else source["subitem"])
+        assert row["source"] == ("一键上报" if source["source"] == "one_key" else source["source"])
+        assert row["village"] == source["village"] and row["grid"] == source["grid"]
+        assert row["assignee"] == source["assignee_text"]
+        assert row["reported_at"] == source["created_at"].astimezone().strftime("%Y-%m-%d %H:%M")
+        assert row["deadline_at"] == source["deadline_at"].astimezone().strftime("%Y-%m-%d %H:%M")
+        assert row["resolved_at"] == row["closed_at"] == ""
+        overdue = source["status"] in {"reported", "accepted", "dispatched", "in_progress", "reopened"} \
+            and source["deadline_at"] < NOW
+        assert row["overdue"] == ("是" if overdue else "否")
+
+
+def test_free_text_is_quoted_and_never_a_formula(sqlite_store, tmp_path):
+    _insert(sqlite_store, 3, title=lambda i: ['=HYPERLINK("http://x")', 'say "hi", then\nleave', "+1 -2"][i],
+            reporter=lambda i: "@me" if i == 0 else "张三")
+    target = tmp_path / "queue.csv"
+    export_queue_csv(sqlite_store, QueueFilter(), QueueSort(SortKey.NUMBER, False), NOW, target)
+    table = _read(target)
+    assert table[0] == list(COLUMNS)
+    assert [row[1] for row in table[1:]] == ['\'=HYPERLINK("http://x")', 'say "hi", then\nleave', "'+1 -2"]
+    assert [row[9] for row in table[1:]] == ["'@me", "张三", "张三"]
+    assert table[1][13:15] == [(START + timedelta(hours=1)).astimezone().strftime("%Y-%m-%d %H:%M")] * 2
+
+
+def test_an_existing_file_is_replaced_only_when_the_export_is_complete(sqlite_store, tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    _insert(sqlite_store, 50)
+    target = out / "queue.csv"
+    target.write_text("the previous export")
+    state = TaskState()
+    seen = []
+
+    def progress(fraction: float, _message: str) -> None:
+        seen.append(fraction)
+        if len(seen) == 3:  # 0.0, then two batches written
+            state.request_interruption()
+    state._on_progress = progress
+    with pytest.raises(Cancelled):
+        export_queue_csv(sqlite_store, QueueFilter(), QueueSort(), NOW, target, state=state, batch=10)
+    assert target.read_text() == "the previous export"
+    assert sorted(p.name for p in out.iterdir()) == ["queue.csv"]  # no half file left behind
+
+    done = []
+    result = export_queue_csv(sqlite_store, QueueFilter(), QueueSort(), NOW, target,
+                              state=TaskState(lambda fraction, _m: done.append(fraction)), batch=10)
+    assert result.rows == 50 and len(_read(target)) == 51
+    assert done[-1] == 1.0 and done == sorted(done)
+    assert sorted(p.name for p in out.iterdir()) == ["queue.csv"]
+
+
+def test_a_failed_export_leaves_no_file(sqlite_store, tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    _insert(sqlite_store, 5)
+    names = ExportNames(headers=None)  # not iterable: fails after the temporary file was made
+    with pytest.raises(TypeError):
+        export_queue_csv(sqlite_store, QueueFilter(), QueueSort(), NOW, out / "queue.csv", names)
+    assert list(out.iterdir()) == []
+
+
+def test_a_large_export_streams_in_bounded_memory(sqlite_store, tmp_path):
+    """Python's allocations while exporting stay near one batch, whatever the number of rows."""
+    peaks = {}
+    inserted = 0
+    for n in (5_000, 40_000):
+        _insert(sqlite_store, n - inserted, first=inserted)
+        inserted = n
+        target = tmp_path / f"queue-{n}.csv"
+        tracemalloc.start()
+        try:
+            result = export_queue_csv(sqlite_store, QueueFilter(), QueueSort(SortKey.DEADLINE, False), NOW, target,
+                                      NAMES, batch=1_000)
+            peaks[n] = tracemalloc.get_traced_memory()[1]
+        finally:
+            tracemalloc.stop()
+        assert result.rows == n
+    size = (tmp_path / "queue-40000.csv").stat().st_size
+    assert size > 3_000_000
+    assert peaks[40_000] < 2_500_000, peaks  # a batch of 1,000 lines is ~100 kB; the file is 3+ MB
+    assert peaks[40_000] < 1.5 * peaks[5_000] + 500_000, peaks  # 8 × the rows, not 8 × the memory
+
+
+def _insert(store, n: int, first: int = 0, title=lambda i: f"测试事件 {i}", reporter=lambda i: f"上报人{i % 97}"):
+    """``n`` incidents straight into the table (fast enough for tens of thousands)."""
+    rows = []
+    for i in range(first, first + n):
+        created = START + timedelta(minutes=i % 5000)
+        rows.append(dict(number=f"20261129-{i:06d}", title=title(i - first), description="", category="CON",
+                         subitem="CON01", level=1 + i % 4, source="worker_app", reporter=reporter(i - first),
+                         created_at=to_epoch(created), deadline_at=to_epoch(created + timedelta(hours=24)),
+                         status="closed", one_key=False, queue_rank=1, assignee_text="王小红",
+                         resolved_at=to_epoch(START + timedelta(hours=1)),
+                         closed_at=to_epoch(START + timedelta(hours=1)), version=1))
+    table = Incident.__table__
+    with store.engine.begin() as conn:
+        for start in range(0, len(rows), 10_000):
+            conn.execute(table.insert(), rows[start:start + 10_000])
+
+
+@pytest.fixture
+def local_zone(monkeypatch):
+    """Set the process's local time zone for one test (restored after it)."""
+    def set_zone(name: str) -> None:
+        monkeypatch.setenv("TZ", name)
+        time.tzset()
+    yield set_zone
+    monkeypatch.undo()
+    time.tzset()
+
+
+@pytest.mark.parametrize("zone", ["Asia/Shanghai", "Asia/Kolkata", "America/New_York", "UTC"])
+def test_times_are_local_minutes_in_any_zone(sqlite_store, tmp_path, local_zone, zone):
+    """Whole-hour zones take the fast path, others (India's +5:30) the general one; both read the same."""
+    local_zone(zone)
+    assert _whole_hour_zone(to_epoch(NOW)) is (zone != "Asia/Kolkata")
+    _insert(sqlite_store, 400)  # created over 400 minutes, closed an hour after START
+    target = tmp_path / "queue.csv"
+    export_queue_csv(sqlite_store, QueueFilter(), QueueSort(SortKey.CREATED, False), NOW, target)
+    rows = _read(target)[1:]
+    for i, row in enumerate(rows):
+        created = START + timedelta(minutes=i)
+        assert row[11:15] == [created.astimezone().strftime("%Y-%m-%d %H:%M"),
+                              (created + timedelta(hours=24)).astimezone().strftime("%Y-%m-%d %H:%M"),
+                              (START + timedelta(hours=1)).astimezone().strftime("%Y-%m-%d %H:%M"),
+                              (START + timedelta(hours=1)).astimezone().strftime("%Y-%m-%d %H:%M")], (zone, i)

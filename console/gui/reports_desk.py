@@ -47,6 +47,7 @@ class ReportsDesk(QObject):
         self.book = SupervisionBook(context.store)
         self.view = SupervisionList(context.taxonomy, context.lang, context.operator)
         self._shown = False
+        self._generation = 0
         self._period: tuple[datetime, datetime] = self.view.period()
         self.view.period_changed.connect(self._period_changed)
         self.view.incident_activated.connect(self.incident_activated)
@@ -65,7 +66,10 @@ class ReportsDesk(QObject):
         if not (self._shown or force):
             return
         since, until = self._period
-        self.context.tasks.read(self.book.orders, since, until, MAX_ORDERS + 1, on_done=self._show,
+        self._generation += 1  # reads run on a pool: an older one may finish after a newer one
+        generation = self._generation
+        self.context.tasks.read(self.book.orders, since, until, MAX_ORDERS + 1,
+                                on_done=lambda orders: self._show(generation, orders),
                                 on_error=lambda exc: self.message.emit(self.tr("Supervision orders: %1")
                                                                        .replace("%1", str(exc))))
 
@@ -73,7 +77,9 @@ class ReportsDesk(QObject):
         self._period = since, until
         self.reload()
 
-    def _show(self, orders: list[OrderRecord]) -> None:
+    def _show(self, generation: int, orders: list[OrderRecord]) -> None:
+        if generation != self._generation:
+            return
         self.view.set_orders(orders[:MAX_ORDERS], truncated=len(orders) > MAX_ORDERS)
 
     def export_pdf(self, orders: list[OrderRecord], path: str) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import re
+import threading
 import unicodedata
 from datetime import date, datetime, timedelta, timezone
 
@@ -78,7 +79,7 @@ def _pdf_pages(path) -> list[str]:
 
 
 def _load(desk, qtbot, since: date, until: date) -> None:
-    desk.set_shown(True)
+    desk.set_shown(True)  # reads the default period, and at once again for this one: only the latter shows
     desk.view.set_period(since, until)
     qtbot.waitUntil(lambda: desk.view.summary.text() != "", timeout=5_000)
 
@@ -174,3 +175,20 @@ def test_the_queue_exports_as_csv_off_the_gui_thread(desk, desk_db, qtbot, tmp_p
     assert [row[1] for row in table[1:]] == ["噪声扰民", "占道经营", "邻里纠纷 楼上漏水"]
     assert table[2][2] == "Resolved" and table[1][2] == "Dispatched"
     assert table[1][6] == "Operator" and table[1][7:9] == ["Village 0", "第0网格"] and table[1][15] == "Yes"
+
+
+def test_an_older_read_finishing_last_does_not_replace_the_chosen_period(desk, qtbot, monkeypatch):
+    original, first_may_finish = desk.book.orders, threading.Event()
+    calls = []
+
+    def orders(since, until, limit):
+        calls.append(since)
+        if len(calls) == 1:  # the default period's read: held back until the newer one has been shown
+            first_may_finish.wait(10)
+        return original(since, until, limit)
+    monkeypatch.setattr(desk.book, "orders", orders)
+    _load(desk, qtbot, date(2026, 11, 5), date(2026, 11, 30))
+    qtbot.waitUntil(lambda: desk.view.tree.topLevelItemCount() == 2, timeout=5_000)
+    first_may_finish.set()
+    qtbot.wait(300)  # the default period's orders arrive now, and are dropped
+    assert len(calls) == 2 and desk.view.tree.topLevelItemCount() == 2

@@ -10,14 +10,14 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QCoreApplication, Qt, QTimer
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtGui import QColor, QFont
 from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from console.storage.dashboard import Dashboard, IncidentLine
 from widgets import labels
 from widgets.dashboard import AMBER, GREEN, RED, day_label, hour_label, percent
-from widgets.dashboard_charts import BarChart
+from widgets.dashboard_charts import BarChart, StepwiseDrawing
 
 QUIET = QColor("#66bb6a")
 
@@ -138,9 +138,7 @@ class BigScreenView(QWidget):
         self.per_day = BarChart(self.tr("New per day, 30 days (line: the 30 before)"), self)
         self.one_key = IncidentList(self.tr("Latest one-key reports"), self)
         self.overdue = IncidentList(self.tr("Most overdue"), self)
-        self._steps: list = []
-        self._step_timer = QTimer(self, singleShot=True, interval=0)
-        self._step_timer.timeout.connect(self._next_step)
+        self._drawing = StepwiseDrawing(self)
         for plot in (self.map, self.per_hour, self.per_day):
             plot.setBackground(QColor("#12222e"))
         self._lay_out()
@@ -202,22 +200,14 @@ class BigScreenView(QWidget):
         """Draw ``dash`` in parts, one per pass of the event loop (a wall's worth of painting at once
         would hold the GUI thread for a frame or more)."""
         self.dashboard = dash
-        self._steps = [self._draw_figures, self._draw_map, self._draw_charts, self._draw_lists]
-        self._next_step()
+        self._drawing.start(dash, [self._draw_figures, self._draw_map, self._draw_charts, self._draw_lists])
 
     def draw_now(self, dash: Dashboard) -> None:
         self.set_dashboard(dash)
-        while self._steps:
-            self._next_step()
+        self._drawing.finish()
 
     def is_drawing(self) -> bool:
-        return bool(self._steps)
-
-    def _next_step(self) -> None:
-        if self._steps and self.dashboard is not None:
-            self._steps.pop(0)(self.dashboard)
-        if self._steps:
-            self._step_timer.start()
+        return self._drawing.busy()
 
     def _draw_figures(self, dash: Dashboard) -> None:
         self.clock.setText(labels.format_datetime(dash.at))

@@ -6,7 +6,7 @@ and turns a click on a figure into a queue filter (:func:`~console.storage.dashb
 
 from __future__ import annotations
 
-from PySide6.QtCore import QAbstractTableModel, QCoreApplication, QModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import QAbstractTableModel, QCoreApplication, QModelIndex, Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (QAbstractItemView, QGridLayout, QHBoxLayout, QHeaderView, QLabel, QSizePolicy,
                                QTableView, QToolButton, QVBoxLayout, QWidget)
@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QGridLayout, QHBoxLayout, QHea
 from console.core.taxonomy import Taxonomy
 from console.storage.dashboard import PERIOD_DAYS, Dashboard, figure_filter
 from widgets import labels
-from widgets.dashboard_charts import BarChart
+from widgets.dashboard_charts import BarChart, StepwiseDrawing
 
 RED = QColor("#e53935")
 GREEN = QColor("#43a047")
@@ -147,9 +147,7 @@ class DashboardView(QWidget):
         self.village_rows = FiguresTable([self.tr("Village"), self.tr("Reported (7 days)"), self.tr("Open"),
                                           self.tr("Unresolved")], self._village_cells, self)
         self._red_tip = self.tr("Red light: %1 of this week's events unresolved")
-        self._steps: list = []
-        self._step_timer = QTimer(self, singleShot=True, interval=0)
-        self._step_timer.timeout.connect(self._next_step)
+        self._drawing = StepwiseDrawing(self)
         self.departments = QTableView(self)
         self.villages = QTableView(self)
         for table, model, widths in ((self.departments, self.department_rows, (220, 80, 70, 70, 70)),
@@ -198,27 +196,19 @@ class DashboardView(QWidget):
 
     # -- drawing -------------------------------------------------------------------------------
     def set_dashboard(self, dash: Dashboard) -> None:
-        """Draw ``dash``, one part per pass of the event loop (each part's drawing and painting stays
-        well under a frame, where all of it at once took ~0.1 s at city scale: bench/dashboard.py)."""
+        """Draw ``dash``, one part per pass of the event loop (:class:`StepwiseDrawing`)."""
         self.dashboard = dash
-        self._steps = [self._draw_figures, self._draw_per_hour, self._draw_per_day, self._draw_sources,
-                       self._draw_categories, self._draw_levels, self._fill_departments, self._fill_villages]
-        self._next_step()
+        self._drawing.start(dash, [self._draw_figures, self._draw_per_hour, self._draw_per_day,
+                                   self._draw_sources, self._draw_categories, self._draw_levels,
+                                   self._fill_departments, self._fill_villages])
 
     def draw_now(self, dash: Dashboard) -> None:
         """Draw ``dash`` all at once (tests, pictures)."""
         self.set_dashboard(dash)
-        while self._steps:
-            self._next_step()
+        self._drawing.finish()
 
     def is_drawing(self) -> bool:
-        return bool(self._steps)
-
-    def _next_step(self) -> None:
-        if self._steps and self.dashboard is not None:
-            self._steps.pop(0)(self.dashboard)
-        if self._steps:
-            self._step_timer.start()
+        return self._drawing.busy()
 
     def _draw_figures(self, dash: Dashboard) -> None:
         f = self.figures

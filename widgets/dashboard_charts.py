@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QPoint, QPointF, Qt, Signal
+from PySide6.QtCore import QObject, QPoint, QPointF, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QFont
 from PySide6.QtWidgets import QToolTip, QWidget
 
@@ -115,3 +115,35 @@ class BarChart(pg.PlotWidget):
         index = self.bar_at(event.scenePos())
         if index >= 0:
             self.bar_clicked.emit(self._keys[index])
+
+
+class StepwiseDrawing(QObject):
+    """Draws a dashboard in parts, one part per pass of the event loop: each part's drawing and painting
+    stays well under a frame, where all of them at once held the GUI thread ~0.1 s at city scale
+    (bench/dashboard.py).  Runs on the GUI thread."""
+
+    def __init__(self, parent: QObject):
+        super().__init__(parent)
+        self._parts: list = []
+        self._argument = None
+        self._timer = QTimer(self, singleShot=True, interval=0)
+        self._timer.timeout.connect(self._next)
+
+    def start(self, argument, parts: Sequence) -> None:
+        """Call each of ``parts`` with ``argument``, the first now and each next one on a later pass."""
+        self._argument, self._parts = argument, list(parts)
+        self._next()
+
+    def finish(self) -> None:
+        """Draw what is left at once (tests, pictures)."""
+        while self._parts:
+            self._next()
+
+    def busy(self) -> bool:
+        return bool(self._parts)
+
+    def _next(self) -> None:
+        if self._parts:
+            self._parts.pop(0)(self._argument)
+        if self._parts:
+            self._timer.start()

@@ -181,6 +181,10 @@ class MainWindow(QMainWindow):
         export_queue.triggered.connect(lambda: self.reports.ask_queue_export(
             self.queue_model.current_filter(), self.queue_model.current_sort(), self))
         file_menu.addAction(export_queue)
+        monthly_report = QAction(self.tr("&Monthly report…"), self)
+        monthly_report.setToolTip(self.tr("A month's figures, charts and tables for the town or a village, as a PDF"))
+        monthly_report.triggered.connect(lambda: self.reports.ask_monthly_report(self))
+        file_menu.addAction(monthly_report)
         file_menu.addSeparator()
         quit_action = QAction(self.tr("&Quit"), self, shortcut=QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.close)

@@ -1,9 +1,12 @@
-"""Reports, wired: the supervision-order list with its PDF documents, and the queue's CSV export.
+"""Reports, wired: the supervision-order list with its PDF documents, the queue's CSV export and the monthly report.
 
 Reading runs on the I/O pool; the CSV export runs there too, behind a cancellable progress dialog
 (:meth:`console.gui.taskman.TaskManager.with_progress`), and writes exactly what the queue shows.
 PDF documents are laid out on the GUI thread (Qt's text layout): one page per order, so even a busy
 month (a town issues a few a day) is written in well under a second.
+
+The monthly report's figures are read on the I/O pool (a month at city scale is ~275,000 incidents)
+and drawn to PDF on the GUI thread (QPainter: a few pages, well under a second).
 
 A period's batch is one PDF, not a folder of files: it is what gets printed and filed for the
 month's assessment, one file is one attachment to send, and every order still starts on its own page.
@@ -11,6 +14,7 @@ month's assessment, one file is one attachment to send, and every order still st
 
 from __future__ import annotations
 
+from concurrent.futures import Future
 from datetime import datetime
 from pathlib import Path
 
@@ -21,11 +25,14 @@ from PySide6.QtWidgets import QApplication, QFileDialog, QWidget
 from console.core.levels import DEFAULT_RULES
 from console.core.workflow import Source, Status
 from console.gui.context import ConsoleContext
+from console.storage.monthly_report import MonthFigures, VillageChoice, previous_month, read_month, village_choices
 from console.storage.queue import QueueFilter, QueueSort
 from console.storage.queue_export import ExportNames, ExportResult, export_queue_csv
 from console.storage.supervision import MAX_ORDERS, OrderRecord, SupervisionBook
 from console.tasks import Cancelled, TaskState
 from widgets import labels
+from widgets.monthly_report_dialog import MonthlyReportDialog
+from widgets.monthly_report_document import write_month_pdf
 from widgets.supervision_list import SupervisionList
 
 
@@ -164,3 +171,46 @@ class ReportsDesk(QObject):
             lambda state: export_queue_csv(store, flt, sort, now, path, names, state),
             self.tr("Exporting the queue to %1…").replace("%1", Path(path).name), parent,
             on_done=done, on_error=failed, write=False)
+
+    # -- the monthly report ------------------------------------------------------------------
+    def ask_monthly_report(self, parent: QWidget | None = None) -> None:
+        """Read the villages (I/O pool), then ask which month and scope, where to, and write the report."""
+        self.context.tasks.read(village_choices, self.context.store,
+                                on_done=lambda villages: self._monthly_dialog(villages, parent),
+                                on_error=lambda exc: self.message.emit(self.tr("Monthly report: %1")
+                                                                       .replace("%1", str(exc))))
+
+    def _monthly_dialog(self, villages: list[VillageChoice], parent: QWidget | None) -> None:
+        year, month = previous_month(labels.local_time(self.context.clock.now()))
+        dialog = MonthlyReportDialog(villages, self.context.lang, year, month, parent)
+        try:
+            if dialog.exec() != MonthlyReportDialog.DialogCode.Accepted:
+                return
+            (year, month), village_id = dialog.year_month(), dialog.village_id()
+        finally:
+            dialog.deleteLater()
+        scope = "town" if village_id is None else f"village-{village_id}"
+        name = f"monthly-report-{year:04d}-{month:02d}-{scope}.pdf"
+        path, _filter = QFileDialog.getSaveFileName(parent, self.tr("Save the monthly report"),
+                                                    str(Path.home() / name), self.tr("PDF documents (*.pdf)"))
+        if path:
+            self.write_monthly_report(year, month, village_id, path)
+
+    def write_monthly_report(self, year: int, month: int, village_id: int | None, path: str) -> Future:
+        """Read the month's figures on the I/O pool, then write the PDF to ``path`` and tell the operator."""
+        store, now = self.context.store, self.context.clock.now()
+
+        def write(fig: MonthFigures) -> None:
+            try:
+                write_month_pdf(fig, path, self.context.taxonomy, self.context.lang, self.context.clock.now(),
+                                self.context.operator)
+            except (OSError, ValueError) as exc:
+                self.message.emit(self.tr("Could not write %1: %2").replace("%1", path).replace("%2", str(exc)))
+                return
+            self.message.emit(self.tr("Monthly report for %1 written to %2")
+                              .replace("%1", f"{year:04d}-{month:02d}").replace("%2", path))
+
+        return self.context.tasks.read(lambda: read_month(store, year, month, village_id, now=now),
+                                       on_done=write,
+                                       on_error=lambda exc: self.message.emit(
+                                           self.tr("Monthly report failed: %1").replace("%1", str(exc))))

@@ -1204,6 +1204,14 @@
         <translation>按当前筛选和排序，将队列中的全部事件导出为 CSV 文件</translation>
     </message>
     <message>
+        <source>&amp;Monthly report…</source>
+        <translation>月度报告(&amp;M)…</translation>
+    </message>
+    <message>
+        <source>A month&apos;s figures, charts and tables for the town or a village, as a PDF</source>
+        <translation>将全镇或某村一个月的数据、图表和表格导出为 PDF</translation>
+    </message>
+    <message>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
@@ -1380,6 +1388,184 @@ Database: %2</source>
     <message>
         <source>The assignment was refused</source>
         <translation>派遣被拒绝</translation>
+    </message>
+</context>
+<context>
+    <name>MonthlyReport</name>
+    <message>
+        <source>Monthly report — %1</source>
+        <translation>月度报告 — %1</translation>
+    </message>
+    <message>
+        <source>All towns</source>
+        <translation>全部乡镇</translation>
+    </message>
+    <message>
+        <source>Month: %1 (%2 to %3)</source>
+        <translation>月份：%1（%2 至 %3）</translation>
+    </message>
+    <message>
+        <source>Open, overdue and closed as of %1</source>
+        <translation>未办结、超期和办结情况截至 %1</translation>
+    </message>
+    <message>
+        <source>Key figures</source>
+        <translation>主要指标</translation>
+    </message>
+    <message>
+        <source>Received</source>
+        <translation>受理</translation>
+    </message>
+    <message>
+        <source>Closed</source>
+        <translation>办结</translation>
+    </message>
+    <message>
+        <source>Rejected</source>
+        <translation>不予受理</translation>
+    </message>
+    <message>
+        <source>Still open</source>
+        <translation>尚未办结</translation>
+    </message>
+    <message>
+        <source>Overdue</source>
+        <translation>超期</translation>
+    </message>
+    <message>
+        <source>Closure rate</source>
+        <translation>办结率</translation>
+    </message>
+    <message>
+        <source>Average time to close</source>
+        <translation>平均办结时长</translation>
+    </message>
+    <message>
+        <source>Villages on red light</source>
+        <translation>亮红灯的村</translation>
+    </message>
+    <message>
+        <source>New incidents per day</source>
+        <translation>每日新增事件</translation>
+    </message>
+    <message>
+        <source>Day of the month</source>
+        <translation>日期</translation>
+    </message>
+    <message>
+        <source>Sources</source>
+        <translation>来源</translation>
+    </message>
+    <message>
+        <source>Categories</source>
+        <translation>类别</translation>
+    </message>
+    <message>
+        <source>No incidents this month</source>
+        <translation>本月无事件</translation>
+    </message>
+    <message>
+        <source>Closure rate against the city&apos;s reference</source>
+        <translation>办结率与全市参考值对比</translation>
+    </message>
+    <message>
+        <source>This month</source>
+        <translation>本月</translation>
+    </message>
+    <message>
+        <source>City reference</source>
+        <translation>全市参考值</translation>
+    </message>
+    <message>
+        <source>Closed ÷ (received − rejected)</source>
+        <translation>办结数 ÷（受理数 − 不予受理数）</translation>
+    </message>
+    <message>
+        <source>Average time to close per difficulty level</source>
+        <translation>各难度等级平均办结时长</translation>
+    </message>
+    <message>
+        <source>Level</source>
+        <translation>难度等级</translation>
+    </message>
+    <message>
+        <source>Department linkage</source>
+        <translation>部门联动</translation>
+    </message>
+    <message>
+        <source>Department</source>
+        <translation>部门</translation>
+    </message>
+    <message>
+        <source>Assessment</source>
+        <translation>考核类别</translation>
+    </message>
+    <message>
+        <source>No stationed departments</source>
+        <translation>无派驻部门</translation>
+    </message>
+    <message>
+        <source>Villages</source>
+        <translation>村（社区）</translation>
+    </message>
+    <message>
+        <source>Village</source>
+        <translation>村（社区）</translation>
+    </message>
+    <message>
+        <source>Reported</source>
+        <translation>上报</translation>
+    </message>
+    <message>
+        <source>Unresolved</source>
+        <translation>未解决占比</translation>
+    </message>
+    <message>
+        <source>Light</source>
+        <translation>灯色</translation>
+    </message>
+    <message>
+        <source>Red</source>
+        <translation>红灯</translation>
+    </message>
+    <message>
+        <source>Normal</source>
+        <translation>正常</translation>
+    </message>
+    <message>
+        <source>Red light: %1 or more of the month&apos;s incidents still unresolved</source>
+        <translation>红灯：本月事件中 %1 及以上仍未解决</translation>
+    </message>
+    <message>
+        <source>Gridwatch command room · printed %1 by %2</source>
+        <translation>网格守望指挥中心 · %1 由 %2 打印</translation>
+    </message>
+    <message>
+        <source>Page %1</source>
+        <translation>第 %1 页</translation>
+    </message>
+</context>
+<context>
+    <name>MonthlyReportDialog</name>
+    <message>
+        <source>Monthly report</source>
+        <translation>月度报告</translation>
+    </message>
+    <message>
+        <source>Whole town</source>
+        <translation>全镇</translation>
+    </message>
+    <message>
+        <source>Write PDF…</source>
+        <translation>生成 PDF…</translation>
+    </message>
+    <message>
+        <source>Month:</source>
+        <translation>月份：</translation>
+    </message>
+    <message>
+        <source>For:</source>
+        <translation>范围：</translation>
     </message>
 </context>
 <context>
@@ -1685,6 +1871,22 @@ Database: %2</source>
     <message>
         <source>Exporting the queue to %1…</source>
         <translation>正在将队列导出到 %1…</translation>
+    </message>
+    <message>
+        <source>Monthly report: %1</source>
+        <translation>月度报告：%1</translation>
+    </message>
+    <message>
+        <source>Save the monthly report</source>
+        <translation>保存月度报告</translation>
+    </message>
+    <message>
+        <source>Monthly report for %1 written to %2</source>
+        <translation>%1 的月度报告已写入 %2</translation>
+    </message>
+    <message>
+        <source>Monthly report failed: %1</source>
+        <translation>月度报告生成失败：%1</translation>
     </message>
 </context>
 <context>

@@ -10,20 +10,17 @@ correctly: DejaVu Sans for Latin, WenQuanYi Micro Hei / Noto Sans CJK for Chines
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Callable, Sequence
 from datetime import datetime
-from pathlib import Path
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QMarginsF, QPointF, QRectF, Qt
-from PySide6.QtGui import (QBrush, QColor, QFont, QFontMetricsF, QPageLayout, QPageSize, QPagedPaintDevice, QPainter,
-                           QPdfWriter, QPen)
+from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QPagedPaintDevice, QPainter, QPen
 
 from console.core.redlight import RedLightPolicy
 from console.core.taxonomy import Taxonomy
 from console.storage.monthly_report import MonthFigures
 from widgets import labels
+from widgets.pdf_file import write_pdf
 from widgets.supervision_document import FONT_FAMILIES
 
 BAR = QColor("#3b78b8")
@@ -379,26 +376,5 @@ def write_month_pdf(fig: MonthFigures, path: str, taxonomy: Taxonomy, lang: str,
                     printed_by: str) -> None:
     """Write the report to the PDF file ``path`` (GUI thread: Qt's painting); a temporary file is renamed
     over ``path`` when complete; :class:`OSError` when it cannot be written."""
-    target = Path(path)
-    fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
-    os.close(fd)
-    try:
-        writer = QPdfWriter(temp)
-        writer.setPageSize(QPageSize(QPageSize.PageSizeId.A4))
-        writer.setPageMargins(QMarginsF(18, 16, 18, 14), QPageLayout.Unit.Millimeter)
-        writer.setResolution(300)
-        writer.setCreator("Gridwatch")
-        writer.setTitle(report_title(fig, lang) + f" {fig.year:04d}-{fig.month:02d}")
-        draw_month(fig, writer, taxonomy, lang, printed_at, printed_by)
-        del writer  # the file is complete once the writer is gone
-        with open(temp, "rb") as written:
-            if written.read(5) != b"%PDF-":
-                raise OSError(f"Qt did not write a PDF to {temp}")
-        os.chmod(temp, 0o644)
-        os.replace(temp, target)
-    except BaseException:
-        try:
-            os.unlink(temp)
-        except FileNotFoundError:
-            pass
-        raise
+    write_pdf(path, report_title(fig, lang) + f" {fig.year:04d}-{fig.month:02d}", QMarginsF(18, 16, 18, 14),
+              lambda writer: draw_month(fig, writer, taxonomy, lang, printed_at, printed_by))

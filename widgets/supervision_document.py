@@ -15,18 +15,16 @@ face (WenQuanYi) is emboldened by drawing the text twice, which a text extractor
 from __future__ import annotations
 
 import html
-import os
-import tempfile
 from collections.abc import Sequence
 from datetime import datetime
-from pathlib import Path
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QMarginsF
-from PySide6.QtGui import QFont, QPageLayout, QPageSize, QPagedPaintDevice, QPdfWriter, QTextDocument
+from PySide6.QtGui import QFont, QPagedPaintDevice, QTextDocument
 
 from console.core.taxonomy import Taxonomy
 from console.storage.supervision import OrderRecord, OrderState
 from widgets import labels
+from widgets.pdf_file import write_pdf
 
 #: Fonts tried in order for the document's text (the first installed one that has the glyph wins).
 FONT_FAMILIES = ["DejaVu Sans", "WenQuanYi Micro Hei", "Noto Sans CJK SC", "Microsoft YaHei", "PingFang SC",
@@ -157,27 +155,7 @@ def write_orders_pdf(orders: Sequence[OrderRecord], path: str, taxonomy: Taxonom
     """
     if not orders:
         raise ValueError("no supervision orders to write")
-    target = Path(path)
-    fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
-    os.close(fd)
-    try:
-        writer = QPdfWriter(temp)
-        writer.setPageSize(QPageSize(QPageSize.PageSizeId.A4))
-        writer.setPageMargins(QMarginsF(20, 20, 20, 20), QPageLayout.Unit.Millimeter)
-        writer.setResolution(300)
-        writer.setCreator("Gridwatch")
-        numbers = orders[0].number if len(orders) == 1 else f"{orders[0].number} … {orders[-1].number}"
-        writer.setTitle(QCoreApplication.translate("SupervisionDocument", "Supervision order") + " " + numbers)
-        print_orders(orders, writer, taxonomy, lang, printed_at, printed_by)
-        del writer  # the file is complete once the writer is gone
-        with open(temp, "rb") as written:
-            if written.read(5) != b"%PDF-":
-                raise OSError(f"Qt did not write a PDF to {temp}")
-        os.chmod(temp, 0o644)
-        os.replace(temp, target)
-    except BaseException:
-        try:
-            os.unlink(temp)
-        except FileNotFoundError:
-            pass
-        raise
+    numbers = orders[0].number if len(orders) == 1 else f"{orders[0].number} … {orders[-1].number}"
+    write_pdf(path, QCoreApplication.translate("SupervisionDocument", "Supervision order") + " " + numbers,
+              QMarginsF(20, 20, 20, 20),
+              lambda writer: print_orders(orders, writer, taxonomy, lang, printed_at, printed_by))

@@ -10,6 +10,7 @@ tests fail.  Select one backend with ``-k sqlite`` or ``-k "not postgresql"``.
 
 from __future__ import annotations
 
+import itertools
 import shutil
 import threading
 from dataclasses import dataclass
@@ -17,11 +18,13 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
+from sqlalchemy import insert
 
 from console.core.clock import FakeClock
 from console.storage.db import Store, open_store
 from console.storage.dispatch import DispatchService
-from console.storage.models import Base, Department, Grid, Town, Village, Worker
+from console.storage.models import (Base, Department, Grid, Incident, Town, Village, Worker,
+                                    incident_departments)
 from tests.pg import PgServer, PgUnavailable
 
 BACKENDS = ["sqlite", "postgresql"]
@@ -188,3 +191,27 @@ class RendezvousClock(FakeClock):
             self._waited.add(me)
             barrier.wait()
         return super().now()
+
+
+_incident_numbers = itertools.count(1)
+
+
+def insert_incident(store: Store, places: Places, *, created: int, village: int = 0, status: str = "closed",
+                    source: str = "worker_app", category: str = "ENV", level: int = 1, deadline_after: int = 86400,
+                    resolved_at: int | None = None, closed_at: int | None = None,
+                    departments: tuple[int, ...] = (), prefix: str = "T") -> int:
+    """One incident row written straight into the table (times in epoch seconds; ``resolved_at`` is kept only
+    for a resolved or closed one), linked to ``departments`` (indexes into ``places.departments``)."""
+    n = next(_incident_numbers)
+    with store.engine.begin() as conn:
+        incident_id = conn.execute(insert(Incident.__table__).values(
+            number=f"{prefix}-{n:05d}", title=f"incident {n}", description="", category=category,
+            subitem=category + "01", level=level, source=source, village_id=places.villages[village],
+            grid_id=places.grids[village], reporter="", created_at=created, deadline_at=created + deadline_after,
+            status=status, one_key=source == "one_key", queue_rank=1, assignee_text="", feedback="", version=1,
+            resolved_at=resolved_at if status in ("resolved", "closed") else None,
+            closed_at=closed_at)).inserted_primary_key[0]
+        for d in departments:
+            conn.execute(insert(incident_departments).values(incident_id=incident_id,
+                                                             department_id=places.departments[d]))
+    return incident_id

@@ -3,23 +3,21 @@ every figure's queue filter selects exactly the incidents behind it; the cache s
 
 from __future__ import annotations
 
-import itertools
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import insert, update
+from sqlalchemy import update
 
 from console.core.clock import to_epoch
 from console.storage.dashboard import (PERIOD_DAYS, TREND_DAYS, DashboardCache, DashboardScope, figure_filter,
                                        read_dashboard)
-from console.storage.models import Incident, incident_departments
+from console.storage.models import Incident
 from console.storage.queue import QueueQuery
-from tests.storage.conftest import START
+from tests.storage.conftest import START, insert_incident
 
 NOW = START  # 2026-11-29 08:00 UTC
 H, DAY = 3600, 86400
 T = Incident.__table__
-_numbers = itertools.count(1)
 
 
 def add(store, places, *, ago: float, village: int = 0, status: str = "closed", source: str = "worker_app",
@@ -29,19 +27,9 @@ def add(store, places, *, ago: float, village: int = 0, status: str = "closed", 
     created = to_epoch(NOW) - int(ago)
     closed_at = created + (close_after or H) if status == "closed" else None
     resolved_at = to_epoch(NOW) - int(resolved_ago) if resolved_ago is not None else closed_at
-    n = next(_numbers)
-    with store.engine.begin() as conn:
-        incident_id = conn.execute(insert(T).values(
-            number=f"T-{n:05d}", title=f"incident {n}", description="", category=category, subitem=category + "01",
-            level=level, source=source, village_id=places.villages[village], grid_id=places.grids[village],
-            reporter="", created_at=created, deadline_at=created + deadline_after, status=status,
-            one_key=source == "one_key", queue_rank=1, assignee_text="", feedback="", version=1,
-            resolved_at=resolved_at if status in ("resolved", "closed") else None,
-            closed_at=closed_at)).inserted_primary_key[0]
-        for d in departments:
-            conn.execute(insert(incident_departments).values(incident_id=incident_id,
-                                                             department_id=places.departments[d]))
-    return incident_id
+    return insert_incident(store, places, created=created, village=village, status=status, source=source,
+                           category=category, level=level, deadline_after=deadline_after, resolved_at=resolved_at,
+                           closed_at=closed_at, departments=departments)
 
 
 @pytest.fixture

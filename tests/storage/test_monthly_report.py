@@ -3,22 +3,18 @@ rows and red lights, for the town and for one village; incidents outside the mon
 
 from __future__ import annotations
 
-import itertools
 from datetime import datetime, timedelta, timezone
 
 import pytest
-from sqlalchemy import insert
 
 from console.core.clock import to_epoch
-from console.storage.models import Incident, incident_departments
 from console.storage.monthly_report import month_bounds, previous_month, read_month
+from tests.storage.conftest import insert_incident
 
 H, DAY = 3600, 86400
 UTC = timezone.utc
 CST = timezone(timedelta(hours=8))
 NOW = datetime(2026, 12, 3, 8, 0, tzinfo=UTC)
-T = Incident.__table__
-_numbers = itertools.count(1)
 
 
 def add(store, places, when: datetime, *, village: int = 0, status: str = "closed", source: str = "worker_app",
@@ -28,19 +24,9 @@ def add(store, places, when: datetime, *, village: int = 0, status: str = "close
     created = to_epoch(when)
     closed_at = created + close_after if status == "closed" else None
     resolved_at = created + resolve_after if resolve_after is not None else closed_at
-    n = next(_numbers)
-    with store.engine.begin() as conn:
-        incident_id = conn.execute(insert(T).values(
-            number=f"M-{n:05d}", title=f"incident {n}", description="", category=category, subitem=category + "01",
-            level=level, source=source, village_id=places.villages[village], grid_id=places.grids[village],
-            reporter="", created_at=created, deadline_at=created + deadline_after, status=status,
-            one_key=source == "one_key", queue_rank=1, assignee_text="", feedback="", version=1,
-            resolved_at=resolved_at if status in ("resolved", "closed") else None,
-            closed_at=closed_at)).inserted_primary_key[0]
-        for d in departments:
-            conn.execute(insert(incident_departments).values(incident_id=incident_id,
-                                                             department_id=places.departments[d]))
-    return incident_id
+    return insert_incident(store, places, created=created, village=village, status=status, source=source,
+                           category=category, level=level, deadline_after=deadline_after, resolved_at=resolved_at,
+                           closed_at=closed_at, departments=departments, prefix="M")
 
 
 def nov(day: int, hour: int = 10) -> datetime:

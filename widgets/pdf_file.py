@@ -1,0 +1,42 @@
+"""Writing a printed document to a PDF file so that nothing half-written is ever left at its path."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QMarginsF
+from PySide6.QtGui import QPageLayout, QPageSize, QPdfWriter
+
+
+def write_pdf(path: str, title: str, margins_mm: QMarginsF, draw: Callable[[QPdfWriter], None]) -> None:
+    """Draw an A4 document at 300 dpi with ``draw(writer)`` into the PDF file ``path`` (GUI thread).
+
+    The PDF is written to a temporary file next to ``path`` and renamed over it when complete, so a
+    failure leaves ``path`` as it was; :class:`OSError` when it cannot be written (Qt's writer fails
+    silently, so the result is checked)."""
+    target = Path(path)
+    fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
+    os.close(fd)
+    try:
+        writer = QPdfWriter(temp)
+        writer.setPageSize(QPageSize(QPageSize.PageSizeId.A4))
+        writer.setPageMargins(margins_mm, QPageLayout.Unit.Millimeter)
+        writer.setResolution(300)
+        writer.setCreator("Gridwatch")
+        writer.setTitle(title)
+        draw(writer)
+        del writer  # the file is complete once the writer is gone
+        with open(temp, "rb") as written:
+            if written.read(5) != b"%PDF-":
+                raise OSError(f"Qt did not write a PDF to {temp}")
+        os.chmod(temp, 0o644)
+        os.replace(temp, target)
+    except BaseException:
+        try:
+            os.unlink(temp)
+        except FileNotFoundError:
+            pass
+        raise

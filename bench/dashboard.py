@@ -144,7 +144,11 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=7)
     parser.add_argument("--copies", type=Path, default=Path("/tmp/gw-bench-dashboard"))
     parser.add_argument("--town", type=int, default=None, help="scope: one town's villages and departments")
+    parser.add_argument("--switch-interval-ms", type=float, default=None,
+                        help="sys.setswitchinterval for the run (default: what the console sets)")
     args = parser.parse_args()
+    if args.switch_interval_ms is not None:
+        sys.setswitchinterval(args.switch_interval_ms / 1000)
     print(f"Python {platform.python_version()}, {os.cpu_count()} cores; scope: "
           f"{'town ' + str(args.town) if args.town else 'everything'}")
     app = QApplication([sys.argv[0]])

@@ -1,4 +1,4 @@
-"""The ``gridwatch`` command line: open the console, write demo data, or manage cameras.
+"""The ``gridwatch`` command line: open the console, write demo data, manage cameras, back up the store.
 
 Errors the user can cause (a wrong flag, an unreachable database) end with a
 one-line message on stderr and a non-zero exit, never a traceback.
@@ -12,9 +12,11 @@ from pathlib import Path
 
 from console import __version__
 from console.cli_args import non_negative_float
+from console.cli_backup import COMMANDS as BACKUP_COMMANDS, add_backup_parsers, run_backup
 from console.cli_cameras import add_cameras_parser, run_cameras
 from console.cli_keys import add_keys_parser, run_keys
 from console.cli_map import COMMANDS as MAP_COMMANDS, add_map_parsers, run_map
+from console.cli_users import add_users_parser, run_users
 
 EXIT_USAGE = 2
 EXIT_FAILURE = 1
@@ -40,7 +42,8 @@ def build_parser() -> OneLineParser:
                                                     "database in your data directory)")
     parser.add_argument("--lang", choices=["zh_CN", "en"], help="interface language (default: system locale)")
     parser.add_argument("--operator", metavar="LOGIN", default=None,
-                        help="operator to log in as (default: the demo duty officer)")
+                        help="user name to log in with (filled in the login dialog; on the demo with "
+                             "--screenshot, logged in directly; default: the demo duty officer)")
     parser.add_argument("--screenshot", metavar="PATH", type=Path,
                         help="start, wait, save the main window as PNG and exit")
     parser.add_argument("--after", metavar="SECONDS", type=non_negative_float, default=3.0,
@@ -58,6 +61,8 @@ def build_parser() -> OneLineParser:
     add_cameras_parser(sub)
     add_map_parsers(sub)
     add_keys_parser(sub)
+    add_users_parser(sub)
+    add_backup_parsers(sub)
     return parser
 
 
@@ -76,6 +81,10 @@ def main(argv: list[str] | None = None) -> int:
             return run_cameras(args, default_database_url, _fail)
         if args.command == "keys":
             return run_keys(args, default_database_url, _fail)
+        if args.command == "users":
+            return run_users(args, default_database_url, _fail)
+        if args.command in BACKUP_COMMANDS:
+            return run_backup(args, default_database_url, _fail)
         if args.command in MAP_COMMANDS:
             return run_map(args, default_database_url, _fail)
         from console.gui.app import run_console

@@ -7,6 +7,9 @@ unix-socket directory, trust authentication for the role ``app``, no fsync.
 user (``initdb`` through ``runuser``; the postmaster as a direct child process, so
 that stopping it is a signal to a pid we own and it is reaped, not left as a
 zombie).  :meth:`PgServer.stop` is idempotent and also registered with :mod:`atexit`.
+:meth:`PgServer.restart` (or :meth:`~PgServer.shut_down` then :meth:`~PgServer.resume`) stops
+the postmaster and starts it again on the same port and data directory, for the tests of what
+clients do while the server is away.
 
 Missing binaries are a failure, not a skip: ``.ci/run`` installs the Debian
 package ``postgresql``, and a machine without it should be fixed, not silently
@@ -67,6 +70,7 @@ class PgServer:
         self._process: subprocess.Popen | None = None
         self.root: Path | None = None
         self._as_postgres = os.geteuid() == 0
+        self._user: dict = {}
 
     # -- paths -------------------------------------------------------------------------------
     @property
@@ -122,26 +126,47 @@ class PgServer:
         if init.returncode != 0:
             self.stop()
             raise PgUnavailable(f"initdb failed ({init.returncode}): {(init.stderr or init.stdout).strip()}")
+        self._user = user
         last_error = ""
         for _attempt in range(3):  # another process may take the free port between the check and the start
             self.port = _free_port()
-            # The postmaster runs as our direct child (not daemonised by pg_ctl, not behind runuser, which
-            # does not forward signals), so stop() can signal it by pid and reap it: nothing is left behind.
-            with open(self.log_file, "ab") as log:
-                self._process = subprocess.Popen(
-                    [str(self.bin_dir / "postgres"), "-D", str(self.data_dir),
-                     "-c", "listen_addresses=127.0.0.1", "-p", str(self.port), "-k", str(self.socket_dir),
-                     "-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off",
-                     "-c", "max_connections=60", "-c", "shared_buffers=32MB", "-c", "logging_collector=off"],
-                    stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT, cwd=str(self.root), **user)
-            self.pid = self._process.pid
-            if self._wait_ready(timeout):
+            if self._launch(timeout):
                 atexit.register(self.stop)
                 return self
             last_error = self._log_tail()
             self._stop_process()
         self.stop()
         raise PgUnavailable(f"PostgreSQL did not start: {last_error}")
+
+    def _launch(self, timeout: float) -> bool:
+        """Run the postmaster on :attr:`port` over :attr:`data_dir`; True once it accepts connections."""
+        # The postmaster runs as our direct child (not daemonised by pg_ctl, not behind runuser, which
+        # does not forward signals), so stop() can signal it by pid and reap it: nothing is left behind.
+        with open(self.log_file, "ab") as log:
+            self._process = subprocess.Popen(
+                [str(self.bin_dir / "postgres"), "-D", str(self.data_dir),
+                 "-c", "listen_addresses=127.0.0.1", "-p", str(self.port), "-k", str(self.socket_dir),
+                 "-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off",
+                 "-c", "max_connections=60", "-c", "shared_buffers=32MB", "-c", "logging_collector=off"],
+                stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT, cwd=str(self.root), **self._user)
+        self.pid = self._process.pid
+        return self._wait_ready(timeout)
+
+    def shut_down(self) -> None:
+        """Stop the postmaster (fast shutdown: every session is ended) but keep the cluster for :meth:`resume`."""
+        self._stop_process()
+
+    def resume(self, timeout: float = 30) -> None:
+        """Start the postmaster again on the same port and data directory after :meth:`shut_down`."""
+        if not self._launch(timeout):
+            tail = self._log_tail()
+            self._stop_process()
+            raise PgUnavailable(f"PostgreSQL did not start again: {tail}")
+
+    def restart(self, timeout: float = 30) -> None:
+        """Stop the server (every session ends) and start it again on the same port and data directory."""
+        self.shut_down()
+        self.resume(timeout)
 
     def _wait_ready(self, timeout: float) -> bool:
         import psycopg

@@ -66,7 +66,7 @@ class CaptureOptions:
     """Timeouts and policies of one capture (read by its worker; do not change after ``start()``)."""
 
     open_timeout_s: float = 5.0
-    read_timeout_s: float = 3.0
+    read_timeout_s: float = 2.5  # a camera whose stream goes silent (unplugged) shows offline within 3 s
     stall_after_s: float = 2.0
     backoff: BackOff = field(default_factory=BackOff)
     loop_files: bool = True
@@ -154,6 +154,7 @@ class CameraCapture:
         self._seq = 0
         self._source_size: tuple[int, int] | None = None
         self._stall_deadline: float | None = None   # when to declare a stall; None while not reading
+        self._last_live_at: float | None = None     # time.monotonic() of the current URL's last frame (worker)
         self._last_status_at = 0.0
         self._status = CaptureStatus(CaptureState.STOPPED)
         self._rate = RateMeter()
@@ -302,6 +303,7 @@ class CameraCapture:
                 if url_changed:
                     reader = self._close(reader)
                     attempt = 0
+                    self._last_live_at = None
                 if not active:
                     reader = self._pause(reader)
                     pacer.reset()
@@ -360,6 +362,7 @@ class CameraCapture:
 
     def _deliver(self, image: np.ndarray) -> None:
         captured_at, wall_time = time.monotonic(), time.time()
+        self._last_live_at = captured_at
         source_size = (image.shape[1], image.shape[0])
         with self._lock:
             output_size = self._output_size
@@ -385,12 +388,15 @@ class CameraCapture:
             self._publish(CaptureState.LIVE, force=True)
 
     def _keep_alive(self, now: float) -> None:
+        self._last_live_at = now
         with self._lock:
             self._stall_deadline = now + self._options.stall_after_s
 
     def _go_offline(self, reason: str, attempt: int) -> None:
-        delay = self._options.backoff.delay(attempt)
-        retry_at = time.monotonic() + delay
+        now = time.monotonic()
+        since_live = None if self._last_live_at is None else now - self._last_live_at
+        delay = self._options.backoff.delay(attempt, since_live)  # a camera live a moment ago is retried soon
+        retry_at = now + delay
         log.info("capture %s offline (%s); retry in %.1f s", self._label(), reason, delay)
         self._publish(CaptureState.OFFLINE, reason, retry_at)
         while (remaining := retry_at - time.monotonic()) > 0:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import errno
 import math
 import os
+import shutil
 import struct
 import tempfile
 import threading
@@ -20,7 +22,18 @@ _unusable: set[str] = set()  # codecs that failed to open although the folder wa
 
 
 class ClipError(Exception):
-    """A clip could not be exported; the message is one line and names the file."""
+    """A clip could not be exported; the message is one line and names the file.
+
+    ``errno`` is the operating system's error when there was one (``errno.ENOSPC``: the disk is full).
+    """
+
+    def __init__(self, message: str, errno: int | None = None):
+        super().__init__(message)
+        self.errno = errno
+
+
+#: Below this much free space a clip the encoder left incomplete is put down to a full disk.
+DISK_NEARLY_FULL_BYTES = 16 << 20
 
 
 class ClipBuffer:
@@ -121,13 +134,21 @@ class ClipBuffer:
                     writer.write(image)
             finally:
                 writer.release()
-            if os.path.getsize(partial) == 0:
-                raise ClipError(f"cannot write {target}: the encoder wrote nothing")
+            if os.path.getsize(partial) == 0 or not _is_whole_mp4(partial):
+                # The encoder cannot say that a write failed: a file it left cut short (no index at the end)
+                # on a disk with no room left is a full disk.
+                if shutil.disk_usage(target.parent).free < DISK_NEARLY_FULL_BYTES:
+                    raise ClipError(f"cannot write {target}: the disk is full", errno.ENOSPC)
+                raise ClipError(f"cannot write {target}: the encoder wrote nothing"
+                                if os.path.getsize(partial) == 0 else f"cannot write {target}: the encoder "
+                                "left the file incomplete")
             if title:
                 _set_title(partial, title)
             os.replace(partial, target)
         except OSError as exc:
-            raise ClipError(f"cannot write {target}: {exc.strerror or exc}") from None
+            if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+                raise ClipError(f"cannot write {target}: the disk is full", exc.errno) from None
+            raise ClipError(f"cannot write {target}: {exc.strerror or exc}", exc.errno) from None
         finally:
             if os.path.exists(partial):
                 os.unlink(partial)
@@ -169,6 +190,32 @@ def _boxes(data: bytes, start: int, end: int):
             return
         yield kind, at, at + size
         at += size
+
+
+def _is_whole_mp4(path: str) -> bool:
+    """True if the file is a sequence of whole ISO-BMFF boxes with its index (``moov``): what an encoder
+    that finished writes.  Reads only the box headers."""
+    size = os.path.getsize(path)
+    found_moov = False
+    with open(path, "rb") as file:
+        at = 0
+        while at < size:
+            file.seek(at)
+            header = file.read(16)
+            if len(header) < 8:
+                return False
+            box, kind = struct.unpack(">I4s", header[:8])
+            if box == 1:
+                if len(header) < 16:
+                    return False
+                box = struct.unpack(">Q", header[8:16])[0]
+            elif box == 0:
+                box = size - at
+            if box < 8 or at + box > size:
+                return False
+            found_moov = found_moov or kind == b"moov"
+            at += box
+    return found_moov
 
 
 def _set_title(path: str, title: str) -> None:

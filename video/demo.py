@@ -85,6 +85,20 @@ class DemoReader:
         self._frames += 1
         return self.render(t)
 
+    @property
+    def scene(self):
+        """The scene object (e.g. a :class:`~video.demo_scenes.rooftops.RooftopScene`, for its ground truth)."""
+        if self._scene is None:
+            raise RuntimeError(f"demo camera {self.url!r} was released")
+        return self._scene
+
+    @property
+    def calendar_speed(self) -> float:
+        """How many seconds of the scene's simulated calendar pass per second of scene time (its ``day``
+        setting: 86400 / day; 1 for scenes without a calendar)."""
+        day = self._scene.settings.get("day") if self._scene is not None else None
+        return 86400.0 / max(float(day), 1.0) if day else 1.0
+
     def render(self, t: float) -> np.ndarray:
         """The frame at scene time ``t`` seconds (the clock overlay still shows the wall clock)."""
         if self._released:

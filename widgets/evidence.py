@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import errno
+import os
+import stat
+import tempfile
 from datetime import datetime
 from pathlib import Path
 
@@ -63,11 +67,50 @@ def save_image(image: QImage, path: str | Path) -> None:
                             .replace("%1", suffix or "''"))
     data = encode_image(image, "PNG" if suffix == ".png" else "JPG")
     try:
-        path.write_bytes(data)
+        write_whole(path, data)
     except OSError as exc:
-        path.unlink(missing_ok=True)
         raise EvidenceError(QCoreApplication.translate("Evidence", "Could not save %1: %2").replace("%1", str(path))
-                            .replace("%2", exc.strerror or str(exc))) from exc
+                            .replace("%2", os_error_text(exc))) from exc
+
+
+#: Errors that mean "no room left": a full disk, or the user's quota used up.
+DISK_FULL = (errno.ENOSPC, errno.EDQUOT)
+
+
+def os_error_text(exc: OSError) -> str:
+    """What went wrong, in a few words for the operator: "the disk is full" rather than an error number."""
+    if exc.errno in DISK_FULL:
+        return QCoreApplication.translate("Evidence", "the disk is full")
+    return exc.strerror or str(exc)
+
+
+def write_whole(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` so that it appears complete or not at all: through a temporary file in the
+    same folder, renamed over ``path`` once written and flushed to disk.  On failure (a full disk) nothing
+    is left behind and a file already at ``path`` stays as it was.  ``path`` naming something other than a
+    regular file (a device, a pipe) is written directly."""
+    path = Path(path)
+    if path.exists() and not path.is_file():
+        with open(path, "wb") as out:
+            out.write(data)
+        return
+    handle, partial = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=f"{path.suffix}.part", dir=path.parent)
+    try:
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(handle, view):]
+            os.fchmod(handle, stat.S_IRUSR | stat.S_IWUSR | stat.S_IRGRP | stat.S_IROTH)  # mkstemp made it 0600
+            os.fsync(handle)  # a full disk may only say so here
+        finally:
+            os.close(handle)
+        os.replace(partial, path)
+    except BaseException:
+        try:
+            os.unlink(partial)
+        except OSError:
+            pass
+        raise
 
 
 def encode_image(image: QImage, fmt: str = "JPG", quality: int = 90) -> bytes:

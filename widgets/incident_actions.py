@@ -9,6 +9,7 @@ from PySide6.QtCore import QCoreApplication, QObject, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QApplication, QMenu, QStyle, QWidget
 
+from console.core.roles import may
 from console.core.workflow import Action, RejectReason, WorkflowError, allowed_actions
 from console.gui.taskman import TaskManager
 from console.storage.dispatch import DispatchService, StaleIncident
@@ -116,10 +117,14 @@ class IncidentActions(QObject):
     def _update_enabled(self) -> None:
         target = self._target
         usable = target is not None and not self._busy and self._changed != (target.id, target.version)
-        allowed = set(allowed_actions(target.status)) if usable else set()
+        # What the operator's role forbids is disabled too (the service refuses it anyway).
+        role = getattr(self._service, "role", None)
+        allowed = {step for step in allowed_actions(target.status)
+                   if role is None or may(role, step)} if usable else set()
         for step, action in self._actions.items():
             if step is Action.ACKNOWLEDGE_ALARM:
-                action.setEnabled(usable and target.one_key and not target.alarm_acknowledged)
+                action.setEnabled(usable and target.one_key and not target.alarm_acknowledged
+                                  and (role is None or may(role, step)))
             else:
                 action.setEnabled(step in allowed)
 

@@ -11,21 +11,31 @@ from PySide6.QtCore import QCoreApplication, QObject, QPoint, Qt, Signal
 from PySide6.QtGui import QAction, QImage, QKeySequence
 from PySide6.QtWidgets import QDialog, QFileDialog, QInputDialog, QMenu, QMessageBox, QWidget
 
+from console.core.roles import MANAGE_ZONES, Role, may
 from console.core.taxonomy import Taxonomy
 from console.gui.taskman import TaskManager
 from console.storage.cameras import CameraRecord
 from console.storage.dispatch import DispatchService, IncidentDraft
+from video.clip import ClipError
 from video.ptz import OnvifPtz, PtzError
 from widgets.camera_catalog import CameraCatalog
 from widgets.camera_feed import FeedPool
 from widgets.camera_report_dialog import CameraReportDialog
-from widgets.evidence import EvidenceError, save_image, snapshot
+from widgets.evidence import DISK_FULL, EvidenceError, save_image, snapshot
 from widgets.guard import guarded
 from widgets.ptz_panel import PtzPanel
 from widgets.video_wall import VideoWall
 from widgets.wall_layouts import LAYOUTS
 
 log = logging.getLogger(__name__)
+
+
+def clip_error_text(path: str, exc: BaseException) -> str:
+    """One line for the operator on a clip that was not saved; a full disk said in their language."""
+    if isinstance(exc, ClipError) and exc.errno in DISK_FULL:
+        return (QCoreApplication.translate("Evidence", "Could not save %1: %2").replace("%1", path)
+                .replace("%2", QCoreApplication.translate("Evidence", "the disk is full")))
+    return str(exc)
 
 
 class WallDialogs:
@@ -56,10 +66,12 @@ class WallActions(QObject):
     """The tile menu and its shortcuts, for whichever wall the operator last used.
 
     Signals (GUI thread): ``incident_reported(incident_id)`` once a report from a
-    camera is stored; ``message(text)`` for the status bar.
+    camera is stored; ``watch_zones_requested(camera_id)`` — draw the camera's watch
+    zones; ``message(text)`` for the status bar.
     """
 
     incident_reported = Signal(int)
+    watch_zones_requested = Signal(int)
     message = Signal(str)
 
     def __init__(self, catalog: CameraCatalog, pool: FeedPool, tasks: TaskManager, service: DispatchService,
@@ -116,6 +128,9 @@ class WallActions(QObject):
             menu.addAction(self.report_action.text(), lambda: self.report_from(camera_id))
             menu.addAction(self.snapshot_action.text(), lambda: self.save_snapshot(camera_id))
             menu.addAction(self.clip_action.text(), lambda: self.save_clip(camera_id))
+            zones = menu.addAction(self.tr("Watch zones…"), lambda: self.watch_zones_requested.emit(camera_id))
+            # Drawing zones needs a duty officer (the core refuses it anyway).
+            zones.setEnabled(may(getattr(self.service, "role", Role.SYSTEM), MANAGE_ZONES))
             camera = self.catalog.get(camera_id)
             if camera is not None and camera.onvif_url:
                 menu.addAction(self.tr("Pan, tilt, zoom…"), lambda: self.open_ptz(camera_id))
@@ -209,7 +224,7 @@ class WallActions(QObject):
                             QCoreApplication.translate("WallActions", "Clip saved: %1 (%2 frames)")
                             .replace("%1", path).replace("%2", str(frames)))),
                         on_error=guarded(self, lambda me, exc: me.dialogs.show_error(
-                            me.wall, QCoreApplication.translate("WallActions", "Clip"), str(exc))))
+                            me.wall, QCoreApplication.translate("WallActions", "Clip"), clip_error_text(path, exc))))
 
     def report_from_selected(self) -> None:
         self._on_selected(self.report_from)

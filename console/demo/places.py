@@ -163,8 +163,10 @@ SHAOXING_DISTRICTS: tuple[tuple[str, str, float, float, tuple[tuple[str, str], .
 )
 
 # The command room's video wall: (name, scene, group, village index or None for a town-centre site).
+# On the first high camera a shed goes up within minutes of the console's start: its calendar runs
+# 60 times faster (a simulated day in 24 minutes) from 07:00, and builders start on day 0 at 08:00.
 YANGXUNQIAO_CAMERAS: tuple[tuple[str, str, str, int | None], ...] = (
-    ("江桥村高位（楼顶）", "rooftop-1", "高位鹰眼", 3),
+    ("江桥村高位（楼顶）", "rooftop-1?growth=0.5&build=0&hour=7&day=1440", "高位鹰眼", 3),
     ("杨汛桥社区高位", "rooftop-2", "高位鹰眼", 0),
     ("紫薇社区高位", "rooftop-3", "高位鹰眼", 1),
     ("杨汛桥大道江桥路口", "crossroad-1", "主干道", None),

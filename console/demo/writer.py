@@ -15,8 +15,9 @@ The write is one SQLite transaction on the store's connection, with a helper:
   and a temporary table of the incidents' timelines, from which it expands the
   **audit trail** inside the database (:mod:`console.demo.audit_trail`:
   ``INSERT … SELECT`` over slices of ids instead of five or six ``executemany``
-  rows per incident).  The audit trail's index is dropped before the load and
-  recreated after it from the ORM's :class:`~sqlalchemy.Index` objects.
+  rows per incident).  The secondary indexes of the audit trail and of the
+  department links are dropped before the load and recreated after it from the
+  ORM's :class:`~sqlalchemy.Index` objects.
 * the planner's statistics of the incident table are gathered where it was
   built, while this connection copies it, and taken over into ``sqlite_stat1``
   (the queue's plans depend on them, see bench/RESULTS.md).
@@ -54,10 +55,11 @@ from console.demo.incident_builder import IncidentTableBuilder, IncidentTableErr
 from console.demo.incident_table import compiled_ddl
 from console.demo.photos import PHOTOGRAPHED_SUBITEMS, incident_photo
 from console.demo.places import DemoWorld, build_world
+from console.demo.zones import watch_zone_rows
 from console.storage.boundaries import INSERT_BOUNDARY_SQL
 from console.storage.db import Store
 from console.storage.dispatch import NUMBER_DIGITS_KEY
-from console.storage.models import AuditEntry
+from console.storage.models import AuditEntry, incident_departments
 from console.tasks import TaskState
 
 log = logging.getLogger(__name__)
@@ -70,6 +72,8 @@ _LOAD_CACHE_KIB = 256 * 1024
 _TUNED_PRAGMAS = ("synchronous", "foreign_keys", "cache_size", "temp_store", "secure_delete")
 _SCRATCH = "demo_scratch"
 _AUDIT_SLICE = 50_000
+#: The secondary indexes of the tables this connection loads: dropped before, built after (cheaper than kept).
+_LOAD_INDEXES = sorted([*AuditEntry.__table__.indexes, *incident_departments.indexes], key=lambda i: i.name)
 
 
 class DemoDataError(ValueError):
@@ -261,8 +265,8 @@ class _BulkLoader:
         db.execute("BEGIN")  # deferred: BEGIN IMMEDIATE would also lock the scratch database
         self._make_room(replace)
         state.set_progress(0.01, "Writing places and people")
-        self._insert_world(world)
-        self._drop_audit_indexes()
+        self._insert_world(world, until)
+        self._drop_load_indexes()
         self._create_timeline_tables(world)
         total = max(1, history.plan.total)
         written = audit = open_count = 0
@@ -288,8 +292,8 @@ class _BulkLoader:
                                f"Audit trail: {min(written, first + _AUDIT_SLICE - 1):,} of {written:,} incidents")
         state.check()
         orders = self._insert_supervision_orders(supervisions, history.number_digits)
-        state.set_progress(0.81, "Indexing the audit trail")
-        self._create_audit_indexes()
+        state.set_progress(0.81, "Indexing the audit trail and the department links")
+        self._create_load_indexes()
         # Done here, where a large history would otherwise wait for the helper process.
         photos = self._insert_photos(world.seed)
         db.executemany(INSERT_BOUNDARY_SQL, [row.values() for row in boundary_rows(world)])
@@ -333,6 +337,8 @@ class _BulkLoader:
                                    "AND tbl_name = 'audit_entries'").fetchall()
         for name, _sql in triggers:  # the append-only guard; restored below, in the same transaction
             self.db.execute(f'DROP TRIGGER "{name}"')
+        self.db.execute("DELETE FROM change_alerts")
+        self.db.execute("DELETE FROM watch_zones WHERE camera_id IN (SELECT id FROM cameras WHERE url LIKE 'demo:%')")
         for table in ("incident_departments", "attachments", "supervision_orders", "audit_entries",
                       "incident_presence", "incidents", "boundaries", "positions", "devices"):
             self.db.execute(f"DELETE FROM {table}")
@@ -344,7 +350,7 @@ class _BulkLoader:
         for _name, sql in triggers:
             self.db.execute(sql)
 
-    def _insert_world(self, world: DemoWorld) -> None:
+    def _insert_world(self, world: DemoWorld, until: datetime) -> None:
         db = self.db
         db.executemany("INSERT INTO towns (id, code, name_zh, name_en) VALUES (?, ?, ?, ?)",
                        [(i + 1, t.code, t.name_zh, t.name_en) for i, t in enumerate(world.towns)])
@@ -369,14 +375,17 @@ class _BulkLoader:
         db.executemany("INSERT INTO operators (login, display_name, role) VALUES (?, ?, ?) "
                        "ON CONFLICT (login) DO NOTHING",
                        [(o.login, o.display_name, o.role) for o in world.operators])
+        db.executemany("INSERT INTO watch_zones (camera_id, name, polygon, enabled, created_at, created_by) "
+                       "SELECT id, ?, ?, 1, ?, 'demo' FROM cameras WHERE name = ?",
+                       [(zone, polygon, int(until.timestamp()), camera) for camera, zone, polygon in watch_zone_rows(world)])
 
     # -- the audit trail ----------------------------------------------------------------------
-    def _drop_audit_indexes(self) -> None:
-        for index in AuditEntry.__table__.indexes:
+    def _drop_load_indexes(self) -> None:
+        for index in _LOAD_INDEXES:
             self.db.execute(f'DROP INDEX IF EXISTS "{index.name}"')
 
-    def _create_audit_indexes(self) -> None:
-        for index in sorted(AuditEntry.__table__.indexes, key=lambda i: i.name):
+    def _create_load_indexes(self) -> None:
+        for index in _LOAD_INDEXES:
             self.state.check()
             self.db.execute(compiled_ddl(CreateIndex(index)))
 

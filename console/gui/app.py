@@ -49,6 +49,7 @@ def run_console(args) -> int:
     from console.gui.taskman import TaskManager
     from console.gui.theme import apply_theme
     from console.storage.dispatch import DispatchService
+    from console.storage.operators import OperatorError
 
     app = QApplication.instance() or QApplication([sys.argv[0]])
     app.setApplicationName("Gridwatch")
@@ -71,10 +72,16 @@ def run_console(args) -> int:
         from console.gui.context import ConsoleContext
 
         is_demo = demo_info(store) is not None
-        operator = _operator_name(store, args.operator)
-        if operator is None:
-            return _fail(f"no operator with login {args.operator!r} in this database", 2)
-        context = ConsoleContext(store, service, tasks, default_taxonomy(), clock, operator, lang, is_demo)
+        try:
+            login = _log_in(store, tasks, clock, args, is_demo)
+        except OperatorError as exc:
+            return _fail(str(exc), 2)
+        if login is None:
+            return exit_code  # the login was cancelled
+        operator, demo_login = login
+        context = ConsoleContext(store, service.for_operator(operator.role), tasks, default_taxonomy(), clock,
+                                 operator.display_name, lang, is_demo, role=operator.role,
+                                 system_service=service, demo_login=demo_login)
         # A screenshot uses the default 1600×900 layout and leaves the operator's saved layout alone.
         window = MainWindow(context, settings, simulation_speed=args.speed if is_demo else 0.0,
                             remember_layout=args.screenshot is None)
@@ -128,19 +135,43 @@ def _fill_demo_town(app, store, tasks) -> bool:
     return outcome["ok"]
 
 
-def _operator_name(store, login: str | None) -> str | None:
-    """The operator on duty: the named login (None if unknown), else the duty officer, else the system user."""
+def _log_in(store, tasks, clock, args, is_demo: bool):
+    """Who is on duty: ``(OperatorRecord, demo login?)``, or None when the login dialog was cancelled.
+
+    With ``--screenshot`` nobody is there to type: on a demo store the demo operator (or the password-less
+    ``--operator LOGIN``) is logged in directly; on another store the screenshot is taken as the local
+    system user with the least role, operator.  Otherwise the login dialog asks, with a one-click demo
+    login on a demo store; ``--operator LOGIN`` fills in its user name.  OperatorError when no one can log in.
+    """
+    from console.core.roles import Role
+    from console.storage.operators import OperatorBook, OperatorError, OperatorRecord
+    from widgets.login_dialog import LoginDialog
+
+    book = OperatorBook(store, clock)
+    demo_login = None
+    if is_demo:
+        login = args.operator or _demo_operator_login(store)
+        if login is not None:
+            demo_login = lambda: book.demo_login(login)  # noqa: E731 - bound to this store's demo operator
+    if args.screenshot is not None:
+        if demo_login is not None:
+            return demo_login(), True
+        return OperatorRecord(0, "", getpass.getuser(), Role.OPERATOR, "operator", None, False, False), False
+    if demo_login is None and not any(user.has_password and not user.disabled for user in book.list()):
+        raise OperatorError("no user can log in to this database: add one with "
+                            "'gridwatch users add NAME --role admin'")
+    dialog = LoginDialog(tasks, book.authenticate, demo_login, login=args.operator or "")
+    if dialog.exec() != LoginDialog.DialogCode.Accepted or dialog.operator is None:
+        return None
+    return dialog.operator, dialog.demo
+
+
+def _demo_operator_login(store) -> str | None:
+    """The demo store's duty officer (the first one without a password), or None."""
     from sqlalchemy import select
 
     from console.storage.models import Operator
 
     with store.sessions() as session:
-        query = select(Operator)
-        if login:
-            query = query.where(Operator.login == login)
-        else:
-            query = query.order_by((Operator.role != "duty_officer"), Operator.id)
-        operator = session.scalars(query.limit(1)).first()
-    if operator is not None:
-        return operator.display_name
-    return None if login else getpass.getuser()
+        return session.scalar(select(Operator.login).where(Operator.password_hash.is_(None))
+                              .order_by(Operator.role != "duty_officer", Operator.id).limit(1))

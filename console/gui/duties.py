@@ -31,7 +31,7 @@ class BackgroundDuties(QObject):
         self.simulation = None
         if simulation_speed > 0:
             from console.demo.simulation import Simulation
-            self.simulation = Simulation(context.store, context.service, context.clock, seed=7,
+            self.simulation = Simulation(context.store, context.system_service, context.clock, seed=7,
                                          speed=simulation_speed)
         self._deadline_timer = QTimer(self, interval=deadline_interval_ms)
         self._deadline_timer.timeout.connect(self.check_deadlines)
@@ -53,7 +53,8 @@ class BackgroundDuties(QObject):
         return self.simulation is not None and self._tick_timer.isActive()
 
     def check_deadlines(self) -> None:
-        self._run("deadlines", self.context.service.check_deadlines,
+        # The sweep is the console's own work (as the system), not the logged-in operator's decision.
+        self._run("deadlines", self.context.system_service.check_deadlines,
                   lambda sweep: sweep.reminded or sweep.supervised)
 
     def tick_simulation(self) -> None:

@@ -13,9 +13,11 @@ from PySide6.QtWidgets import (QApplication, QDockWidget, QLabel, QMainWindow, Q
                                QVBoxLayout, QWidget)
 
 from console import __version__
+from console.core.roles import Role
 from console.gui.context import ConsoleContext
 from console.gui.dashboard_room import DashboardRoom
 from console.gui.duties import BackgroundDuties
+from console.gui.change_room import ChangeRoom
 from console.gui.follow_up_desk import FollowUpDesk
 from console.gui.live_sync import LiveSync
 from console.storage.presence import HEARTBEAT_S, PresenceBook, new_console_id
@@ -45,7 +47,10 @@ class MainWindow(QMainWindow):
         self.context = context
         self.settings = settings
         self.setObjectName("MainWindow")
-        self.setWindowTitle(self.tr("Gridwatch — command room"))
+        if context.demo_login:
+            self.setWindowTitle(self.tr("Gridwatch — command room (demo operator)"))
+        else:
+            self.setWindowTitle(self.tr("Gridwatch — command room"))
         self.resize(1600, 900)
 
         self.queue_model = IncidentQueueModel(context.store, context.tasks, context.service, context.lang, self)
@@ -63,6 +68,7 @@ class MainWindow(QMainWindow):
         self.live_sync = LiveSync(context.store, self)
         self.presence = PresenceBook(context.store, context.clock)
         self.console_id = new_console_id()
+        self.changes = ChangeRoom(context, self.video.catalog, self.video.pool, self.console_id, self)
         self._closing = False
         self._announced: int | None = None  # the incident this console last told the others it shows
         self._presence_timer = QTimer(self, interval=HEARTBEAT_S * 1000)
@@ -92,7 +98,10 @@ class MainWindow(QMainWindow):
                                           Qt.DockWidgetArea.RightDockWidgetArea)
         self.tabifyDockWidget(self.detail_dock, self.cameras_dock)
         self.tabifyDockWidget(self.detail_dock, self.tasks_dock)
+        self.changes_dock = self._add_dock(self.changes.view, "changes", self.tr("Changes"),
+                                           Qt.DockWidgetArea.RightDockWidgetArea)
         self.tabifyDockWidget(self.detail_dock, self.orders_dock)
+        self.tabifyDockWidget(self.detail_dock, self.changes_dock)
         self.tabifyDockWidget(self.wall_dock, self.map_dock)
         self.tabifyDockWidget(self.wall_dock, self.dashboard_dock)
         self.detail_dock.raise_()
@@ -135,6 +144,14 @@ class MainWindow(QMainWindow):
         self.queue_model.query_failed.connect(lambda message: self.statusBar().showMessage(message, 10_000))
         self.video.actions.message.connect(lambda message: self.statusBar().showMessage(message, 10_000))
         self.video.actions.incident_reported.connect(self._incident_reported)
+        self.video.actions.watch_zones_requested.connect(lambda camera_id: self.changes.edit_zones(camera_id, self))
+        self.changes.incident_reported.connect(self._incident_reported)
+        self.changes.change_found.connect(self._change_found)
+        self.changes.change_linked.connect(self.detail.reload)
+        self.changes.waiting_changed.connect(lambda count: self.changes_dock.setWindowTitle(
+            self.tr("Changes (%1)").replace("%1", str(count)) if count else self.tr("Changes")))
+        self.changes.camera_requested.connect(self._show_camera)
+        self.changes.message.connect(lambda message: self.statusBar().showMessage(message, 10_000))
         self.video.pool.frame_cap_changed.connect(self._frame_cap_changed)
         self.video.catalog.load_failed.connect(lambda message: self.statusBar().showMessage(message, 10_000))
 
@@ -148,9 +165,12 @@ class MainWindow(QMainWindow):
         if remember_layout:
             self.settings.restore_window(self, SETTINGS_KEY)
         self.video.start(restore=remember_layout)
+        if self.settings.problems:  # a damaged settings file or value: defaults were used, say so
+            self.statusBar().showMessage(self.settings.problems_message(), 60_000)
         self.map.start()
         self.dashboard.start()
         self.live_sync.start()
+        self.changes.start()
         self._presence_timer.start()
         if self.intake is not None:
             self.intake.failed.connect(
@@ -219,6 +239,7 @@ class MainWindow(QMainWindow):
         big_screen_menu.aboutToShow.connect(lambda: _fill_screens_menu(big_screen_menu, self.dashboard.open_big_screen))
         view_menu.addAction(self.tasks_dock.toggleViewAction())
         view_menu.addAction(self.orders_dock.toggleViewAction())
+        view_menu.addAction(self.changes_dock.toggleViewAction())
         view_menu.addAction(self.cameras_dock.toggleViewAction())
         view_menu.addAction(self.detail_dock.toggleViewAction())
         view_menu.addAction(toolbar.toggleViewAction())
@@ -247,7 +268,10 @@ class MainWindow(QMainWindow):
 
     def _build_status_bar(self) -> None:
         status = self.statusBar()
-        self.operator_label = QLabel(self.tr("Operator: %1").replace("%1", self.context.operator), self)
+        self.operator_label = QLabel(self.tr("Operator: %1").replace("%1", self.context.operator) + " · "
+                                     + self._role_name(), self)
+        if self.context.demo_login:
+            self.operator_label.setText(self.operator_label.text() + " · " + self.tr("demo operator"))
         self.operator_label.setObjectName("operator_label")
         self.store_label = QLabel(self.context.store.url, self)
         self.store_label.setToolTip(self.tr("Database"))
@@ -258,6 +282,16 @@ class MainWindow(QMainWindow):
         for label in (self.operator_label, self.simulation_label, self.store_label):
             status.addPermanentWidget(label)
         status.addPermanentWidget(self.clock_label)
+
+    def _role_name(self) -> str:
+        role = self.context.role
+        if role is Role.OPERATOR:
+            return self.tr("operator")
+        if role is Role.DUTY:
+            return self.tr("duty officer")
+        if role is Role.ADMIN:
+            return self.tr("administrator")
+        return self.tr("system")
 
     # -- behaviour ---------------------------------------------------------------------------
     def _refresh(self) -> None:
@@ -324,11 +358,23 @@ class MainWindow(QMainWindow):
             self.follow_ups.reload()
         if "supervision_orders" in tables or "incidents" in tables:
             self.reports.reload()
+        if "change_alerts" in tables:
+            self.changes.reload()
 
     def _follow_ups_raised(self, count: int) -> None:
         QApplication.alert(self)
         self.statusBar().showMessage(self.tr("%1 new follow-up task(s) — see Tasks").replace("%1", str(count)),
                                      15_000)
+
+    def _change_found(self, camera_name: str) -> None:
+        QApplication.alert(self)
+        self.statusBar().showMessage(self.tr("Suspected construction on %1 — see Changes").replace("%1", camera_name),
+                                     15_000)
+
+    def _show_camera(self, camera_id: int) -> None:
+        self.wall_dock.show()
+        self.wall_dock.raise_()
+        self.video.wall.show_camera(camera_id)
 
     def _show_subject(self, kind: str, subject_id: int) -> None:
         """A follow-up task was opened: show its village or worker (with their track) on the map."""
@@ -377,6 +423,7 @@ class MainWindow(QMainWindow):
         self.context.tasks.write(self.presence.leave, self.console_id)
         self.map.stop()
         self.dashboard.stop()
+        self.changes.shutdown()
         if self.intake is not None:
             self.intake.stop()
         self._refresh_timer.stop()

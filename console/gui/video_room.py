@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QWidget
 
+from console.core.roles import MANAGE_CAMERAS, may
 from console.gui.context import ConsoleContext
 from console.gui.settings import ConsoleSettings
 from console.gui.wall_windows import SettingsLayoutLibrary, WallWindows
@@ -34,13 +35,17 @@ class VideoRoom:
         self.wall = self.panel.wall
         self.actions.attach(self.wall)
         self.camera_list = CameraListPanel(self.catalog, self.pool, context.tasks, parent)
+        if not may(context.role, MANAGE_CAMERAS):  # adding, editing and importing cameras is for administrators
+            for button in (self.camera_list.add_button, self.camera_list.edit_button,
+                           self.camera_list.remove_button, self.camera_list.import_button):
+                button.setEnabled(False)
         self.camera_list.show_requested.connect(lambda camera_id: self.wall.show_camera(camera_id))
         self.windows = WallWindows(self.catalog, self.pool, settings, self.actions)
 
     def start(self, restore: bool) -> None:
         """Load the cameras; with ``restore``, bring back the last session's walls and windows."""
         if restore:
-            state = WallState.from_json(self.settings.text(MAIN_WALL_KEY))
+            state = self.settings.parsed(MAIN_WALL_KEY, WallState.from_json)  # a damaged one is noted
             if state is not None:
                 self.wall.set_state(state)
         self.catalog.reload()

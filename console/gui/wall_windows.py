@@ -36,7 +36,7 @@ class SettingsLayoutLibrary:
             q.endGroup()
 
     def get(self, name: str) -> WallState | None:
-        return WallState.from_json(self.settings.text(f"wall_layouts/{_key_of_name(name)}"))
+        return self.settings.parsed(f"wall_layouts/{_key_of_name(name)}", WallState.from_json)
 
     def put(self, name: str, state: WallState) -> None:
         self.settings.set(f"wall_layouts/{_key_of_name(name)}", state.to_json())
@@ -144,12 +144,10 @@ class WallWindow(QWidget):
 
     def restore(self, settings: ConsoleSettings, key: str) -> None:
         """Back where it was: same screen, same size, same cameras; the primary screen if its screen is gone."""
-        state = WallState.from_json(settings.text(f"{key}/wall"))
+        state = settings.parsed(f"{key}/wall", WallState.from_json)
         if state is not None:
             self.wall.set_state(state)
-        geometry = settings.blob(f"{key}/geometry")
-        if geometry:
-            self.restoreGeometry(geometry)
+        settings.restore_geometry(self, f"{key}/geometry")  # a damaged one is noted; the size stays
         screen = screen_named(settings.text(f"{key}/screen"))
         if screen is None:
             screen = QGuiApplication.primaryScreen()

@@ -6,7 +6,7 @@ each posting every 5 s is 5,200 requests a second on a 2-core machine.  This is 
 :class:`asyncio.Protocol` per connection: persistent connections (HTTP/1.1
 keep-alive, HTTP/1.0 only with ``Connection: keep-alive``), ``Content-Length`` and
 ``chunked`` bodies, pipelined requests answered in order, limits on header and body
-size, and idle connections closed after :data:`IDLE_TIMEOUT_S`.  Every answer is logged as
+size, and time limits on slow clients (below).  Every answer is logged as
 one line by :mod:`console.service.access_log`.  :meth:`HttpServer.close` drains: it stops
 listening, closes idle connections, lets requests in hand get their answers (then closes
 those connections too), and only then closes what is left.
@@ -23,13 +23,30 @@ with a ``Content-Length`` (411 for ``chunked``), so that one larger than allowed
 from its header alone, before any of it is buffered (a client sending ``Expect: 100-continue``, as curl
 does for large bodies, gets ``100 Continue`` only once the header passed).  After such a refusal the connection stops
 sending (half-close) and discards what the client still sends for :data:`LINGER_S`, then closes: a
-client busy uploading gets to read the 413 instead of a connection reset.
+client busy uploading gets to read the 413 instead of a connection reset.  A ``chunked`` body is bounded
+as it arrives, never buffered whole first: its data by the body limit, each chunk-size line by
+:data:`MAX_CHUNK_LINE_BYTES`, its trailer by :data:`MAX_HEADER_BYTES`, and all of it with its framing by
+:data:`MAX_CHUNKED_BYTES` (413 as soon as one is passed).
+
+Slow clients (slowloris) are cut off, checked every few seconds by a sweep over the connections:
+
+* a request's header must be complete within :data:`HEADER_TIMEOUT_S` of its first byte (for a new
+  connection: of the connection being opened, so a connection opened and left silent is closed too);
+* its body must arrive within :data:`BODY_TIMEOUT_S` of the header plus one second per
+  :data:`MIN_BODY_RATE` bytes received, so a large photo upload over a slow link gets its time while a
+  body trickled byte by byte is cut off after about :data:`BODY_TIMEOUT_S`;
+
+either is answered 408 and the connection closed.  Between requests a keep-alive connection may stay
+silent for :data:`IDLE_TIMEOUT_S` (a phone posting every few seconds keeps its connection); while a
+request waits for its answer (the database) no limit applies.  None of this blocks anyone else: every
+connection is a protocol object on the one event loop, reading only what has arrived.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -40,9 +57,23 @@ log = logging.getLogger(__name__)
 
 MAX_HEADER_BYTES = 16 * 1024
 MAX_BODY_BYTES = 256 * 1024
+#: A chunk-size line (size and extensions) longer than this is refused (400).
+MAX_CHUNK_LINE_BYTES = 1024
+#: A ``chunked`` body with its framing (sizes, extensions, trailer) may take at most this many bytes (413).
+MAX_CHUNKED_BYTES = 2 * MAX_BODY_BYTES
+#: A keep-alive connection may stay silent this long between requests.
 IDLE_TIMEOUT_S = 120.0
+#: A request's header must be complete this long after its first byte (a new connection's first request:
+#: after the connection was opened).
+HEADER_TIMEOUT_S = 20.0
+#: A body must be complete this long after its header, plus one second per :data:`MIN_BODY_RATE` bytes received.
+BODY_TIMEOUT_S = 20.0
+MIN_BODY_RATE = 1024  # bytes a second
 LINGER_S = 2.0
-REASONS = {200: "OK", 201: "Created", 400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 404: "Not Found",
+_CONTENT_LENGTH = re.compile(r"[0-9]{1,18}")
+_CHUNK_SIZE = re.compile(rb"[0-9A-Fa-f]{1,16}")
+REASONS = {100: "Continue", 200: "OK", 201: "Created", 400: "Bad Request", 401: "Unauthorized", 403: "Forbidden",
+           404: "Not Found",
            405: "Method Not Allowed", 408: "Request Timeout",
            411: "Length Required", 413: "Payload Too Large", 431: "Request Header Fields Too Large",
            500: "Internal Server Error", 501: "Not Implemented", 503: "Service Unavailable"}
@@ -102,6 +133,12 @@ class HttpConnection(asyncio.Protocol):
         self.draining = False  # the server is stopping: close after the answer in hand
         self.request: Request | None = None
         self.started = 0.0
+        # The request being received: when its first byte came (None: idle between requests), when its
+        # header was complete (None: not yet), where its body starts, and the chunked body decoded so far.
+        self.request_since: float | None = time.monotonic()
+        self.body_since: float | None = None
+        self.body_start = 0
+        self.chunks: _Dechunker | None = None
 
     def connection_made(self, transport) -> None:
         self.transport = transport
@@ -117,6 +154,8 @@ class HttpConnection(asyncio.Protocol):
         if self.discarding:
             return
         self.last_active = time.monotonic()
+        if self.request_since is None:
+            self.request_since = self.last_active
         self.buffer += data
         if not self.busy:
             self._process()
@@ -126,8 +165,26 @@ class HttpConnection(asyncio.Protocol):
             self.paused = True
             self.transport.pause_reading()
 
-    def idle_for(self, now: float) -> float:
-        return 0.0 if self.busy else now - self.last_active
+    def overdue(self, now: float) -> str | None:
+        """Why this connection should be cut off now (see the module's docstring), or None."""
+        if self.busy or self.discarding:
+            return None
+        if self.request_since is None:
+            return "idle" if now - self.last_active > IDLE_TIMEOUT_S else None
+        if self.body_since is None:
+            return "header" if now - self.request_since > HEADER_TIMEOUT_S else None
+        received = max(0, len(self.buffer) - self.body_start)
+        return "body" if now - self.body_since > BODY_TIMEOUT_S + received / MIN_BODY_RATE else None
+
+    def time_out(self, why: str) -> None:
+        """Cut off a client too slow to send its request (408), or close an idle connection."""
+        if why == "idle" or self.transport is None or self.transport.is_closing():
+            self.close()
+            return
+        reason = f"request {why} not received in time"
+        log_answer(self.peer, "-", "-", "", 408, len(reason) + 1, 0.0)
+        self.buffer.clear()
+        self._write(408, (reason + "\n").encode(), "text/plain; charset=utf-8", False)
 
     def close(self) -> None:
         if self.transport is not None and not self.transport.is_closing():
@@ -142,6 +199,7 @@ class HttpConnection(asyncio.Protocol):
                 try:
                     request = self._parse()
                 except _BadRequest as exc:
+                    self.chunks = None
                     log_answer(self.peer, "-", "-", "", exc.status, len(exc.reason) + 1, 0.0)
                     self._refuse(exc)
                     return
@@ -172,6 +230,7 @@ class HttpConnection(asyncio.Protocol):
             return
         keep_alive = keep_alive and not self.draining
         self._write(status, body, content_type, keep_alive)
+        self.request_since = self.last_active if self.buffer else None
         if keep_alive:
             if self.paused:
                 self.paused = False
@@ -222,19 +281,25 @@ class HttpConnection(asyncio.Protocol):
                 raise _BadRequest(400, "malformed header line")
             headers[name.lower()] = value.strip()
         start = end + 4
+        if self.body_since is None:
+            self.body_since, self.body_start = time.monotonic(), start
         encoding = headers.get("transfer-encoding", "").lower()
         if encoding:
             if encoding != "chunked":
-                raise _BadRequest(501, f"transfer encoding {encoding!r} not supported")
+                raise _BadRequest(501, f"transfer encoding {encoding[:40]!r} not supported")
             if limit > MAX_BODY_BYTES:
                 raise _BadRequest(411, "send this body with a Content-Length, not chunked")
-            decoded = _dechunk(self.buffer, start)
-            if decoded is None:
+            if self.chunks is None:
+                self.chunks = _Dechunker(start)
+            if not self.chunks.feed(self.buffer):
                 return None
-            body, consumed = decoded
+            body, consumed = bytes(self.chunks.body), self.chunks.position
+            self.chunks = None
         else:
             length_text = headers.get("content-length", "0")
-            if not length_text.isdigit():
+            if not _CONTENT_LENGTH.fullmatch(length_text):
+                if length_text.isascii() and length_text.isdigit():  # more digits than any limit
+                    raise _BadRequest(413, f"body larger than {limit} bytes")
                 raise _BadRequest(400, "malformed Content-Length")
             length = int(length_text)
             if length > limit:
@@ -246,6 +311,7 @@ class HttpConnection(asyncio.Protocol):
                 return None
             body, consumed = bytes(self.buffer[start:start + length]), start + length
         self.continued = False
+        self.body_since = None
         del self.buffer[:consumed]
         path, _, query = target.partition("?")
         return Request(method, path, query, version, headers, body, self.peer)
@@ -266,34 +332,66 @@ class _Responder:
         self.connection.answer(status, body, content_type, self.keep_alive and status != 500)
 
 
-def _dechunk(buffer: bytearray, start: int) -> tuple[bytes, int] | None:
-    """A complete chunked body from ``start`` and where it ends, or None while incomplete."""
-    body = bytearray()
-    position = start
-    while True:
-        line_end = buffer.find(b"\r\n", position)
-        if line_end < 0:
-            return None
-        size_text = bytes(buffer[position:line_end]).split(b";")[0].strip()
-        try:
+class _Dechunker:
+    """A ``chunked`` body decoded as it arrives: :meth:`feed` goes on from where the last call stopped (so a
+    body sent in many small pieces costs linear time), and refuses it once past a limit."""
+
+    __slots__ = ("start", "position", "body")
+
+    def __init__(self, start: int):
+        self.start = start  # where the body begins in the connection's buffer
+        self.position = start  # where the next chunk-size line (or the trailer) begins
+        self.body = bytearray()
+
+    def feed(self, buffer: bytearray) -> bool:
+        """Decode what ``buffer`` holds beyond :attr:`position`; True once the body (and trailer) is complete,
+        ``position`` then being where it ends."""
+        while True:
+            line_end = buffer.find(b"\r\n", self.position, self.position + MAX_CHUNK_LINE_BYTES + 2)
+            if line_end < 0:
+                if len(buffer) - self.position > MAX_CHUNK_LINE_BYTES:
+                    raise _BadRequest(400, "malformed chunk size line")
+                return self._incomplete(buffer)
+            size_text = bytes(buffer[self.position:line_end]).split(b";")[0].strip()
+            if not _CHUNK_SIZE.fullmatch(size_text):
+                raise _BadRequest(400, "malformed chunk size")
             size = int(size_text, 16)
-        except ValueError:
-            raise _BadRequest(400, "malformed chunk size") from None
-        position = line_end + 2
-        if size == 0:
-            trailer_end = buffer.find(b"\r\n", position)
-            while trailer_end > position:  # skip trailer fields
-                position = trailer_end + 2
-                trailer_end = buffer.find(b"\r\n", position)
-            if trailer_end < 0:
-                return None
-            return bytes(body), trailer_end + 2
-        if len(body) + size > MAX_BODY_BYTES:
-            raise _BadRequest(413, f"body larger than {MAX_BODY_BYTES} bytes")
-        if len(buffer) < position + size + 2:
-            return None
-        body += buffer[position:position + size]
-        position += size + 2
+            if size == 0:
+                return self._trailer(buffer, line_end + 2)
+            if len(self.body) + size > MAX_BODY_BYTES:
+                raise _BadRequest(413, f"body larger than {MAX_BODY_BYTES} bytes")
+            data_start = line_end + 2
+            if len(buffer) < data_start + size + 2:
+                return self._incomplete(buffer)
+            if buffer[data_start + size:data_start + size + 2] != b"\r\n":
+                raise _BadRequest(400, "chunk data not followed by CRLF")
+            self.body += buffer[data_start:data_start + size]
+            self.position = data_start + size + 2
+
+    def _trailer(self, buffer: bytearray, trailer_start: int) -> bool:
+        position = trailer_start
+        while True:  # skip trailer fields up to the empty line
+            line_end = buffer.find(b"\r\n", position)
+            if line_end < 0:
+                if len(buffer) - trailer_start > MAX_HEADER_BYTES:
+                    raise _BadRequest(431, "chunked trailer too large")
+                return self._incomplete(buffer)
+            if line_end - trailer_start > MAX_HEADER_BYTES:
+                raise _BadRequest(431, "chunked trailer too large")
+            if line_end == position:
+                self.position = line_end + 2
+                return True
+            position = line_end + 2
+
+    def _incomplete(self, buffer: bytearray) -> bool:
+        if len(buffer) - self.start > MAX_CHUNKED_BYTES:
+            raise _BadRequest(413, f"chunked body larger than {MAX_CHUNKED_BYTES} bytes with its framing")
+        return False
+
+
+def _sweep_every() -> float:
+    """How often the time limits are checked: a limit is enforced at most a quarter of the shortest late."""
+    return max(0.01, min(IDLE_TIMEOUT_S, HEADER_TIMEOUT_S, BODY_TIMEOUT_S) / 4)
 
 
 class HttpServer:
@@ -313,15 +411,17 @@ class HttpServer:
                                                reuse_address=True, backlog=2048)
         self.servers.append(server)
         if self._sweeper is None:
-            self._sweeper = self.loop.call_later(IDLE_TIMEOUT_S / 4, self._sweep)
+            self._sweeper = self.loop.call_later(_sweep_every(), self._sweep)
         return server.sockets[0].getsockname()[1]
 
     def _sweep(self) -> None:
+        """Cut off the connections past a time limit (see the module's docstring)."""
         now = time.monotonic()
         for connection in list(self.connections):
-            if connection.idle_for(now) > IDLE_TIMEOUT_S:
-                connection.close()
-        self._sweeper = self.loop.call_later(IDLE_TIMEOUT_S / 4, self._sweep)
+            why = connection.overdue(now)
+            if why is not None:
+                connection.time_out(why)
+        self._sweeper = self.loop.call_later(_sweep_every(), self._sweep)
 
     async def close(self, grace_s: float = 0.0) -> None:
         """Stop listening, close idle connections, give requests in hand up to ``grace_s`` to be

@@ -24,7 +24,8 @@
   marks phones silent for :attr:`IntakeConfig.offline_after_s` as offline
   (``devices.offline_since``), logs them and tells the handle's listeners.
 * **Operation**: ``GET /health`` on both ports (:mod:`console.service.health`), one log line
-  per request (:mod:`console.service.access_log`), and :meth:`ServiceHandle.stop` drains:
+  per request (:mod:`console.service.access_log`), one when the database goes away and one when
+  it is back (:mod:`console.service.outage`), and :meth:`ServiceHandle.stop` drains:
   it stops listening, answers the requests in hand, stores every queued fix, then ends.
 * **Loopback only** unless ``allow_remote``: a phone on the network needs the operator
   to open it on purpose.  Nothing here logs request headers (OwnTracks may send a password).
@@ -42,11 +43,14 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from sqlalchemy.exc import DBAPIError
+
 from console.core.clock import Clock, SystemClock, to_epoch
 from console.service.health import PATH as HEALTH_PATH, HealthCheck, WriteOutcome
 from console.service.http import HttpServer, Request, Respond
 from console.service.open311 import PREFIX as OPEN311_PREFIX, Open311Api
 from console.service.one_key import PATH as ONE_KEY_PATH, OneKeyApi
+from console.service.outage import OutageLog
 from console.service.protocols import ProtocolError, Report, decode_osmand, decode_owntracks
 from console.service.worker_reports import MAX_BODY_BYTES as REPORT_BODY_BYTES, PATH as REPORTS_PATH, \
     WorkerReportApi
@@ -114,6 +118,7 @@ class BatchWriter(threading.Thread):
         self.max_batch = max_batch
         self.queue: queue.SimpleQueue = queue.SimpleQueue()
         self.outcome = WriteOutcome()
+        self.outage = OutageLog(log)
         self._stop_marker = object()
 
     def submit(self, row: PositionRow, done: Callable[[bool], None]) -> None:
@@ -167,8 +172,12 @@ class BatchWriter(threading.Thread):
             self.positions.write_batch([row for row, _ in batch], received_at=to_epoch(self.clock.now()))
             ok = True
             self.outcome.record(None)
+            self.outage.succeeded()
         except Exception as exc:  # the database is down or locked: the phones keep their fixes
-            log.error("could not store %d positions: %s", len(batch), _one_line(exc))
+            if isinstance(exc, DBAPIError):
+                self.outage.failed(_one_line(exc), len(batch))
+            else:
+                log.error("could not store %d positions: %s", len(batch), _one_line(exc))
             ok = False
             self.outcome.record(_one_line(exc))
         self._acknowledge([done for _, done in batch], ok, len(batch))
@@ -187,14 +196,18 @@ class BatchWriter(threading.Thread):
         except RuntimeError:  # the loop is closed: the service is stopping, nobody waits for answers
             pass
 
-    @staticmethod
-    def _job(job: Callable, future: concurrent.futures.Future) -> None:
+    def _job(self, job: Callable, future: concurrent.futures.Future) -> None:
         if not future.set_running_or_notify_cancel():
             return
         try:
-            future.set_result(job())
+            result = job()
         except Exception as exc:
+            if isinstance(exc, DBAPIError):
+                self.outage.failed(_one_line(exc))
             future.set_exception(exc)
+            return
+        self.outage.succeeded()
+        future.set_result(result)
 
 
 class DeviceRegistry:

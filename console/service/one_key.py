@@ -9,7 +9,8 @@ top-priority incident of source ``one_key`` (default sub-item: a mass dispute, t
 commonest one-key emergency) in the worker's grid, through the dispatch service and
 the audit trail, on the intake's writer thread; every console raises its alarm
 (the alarm bar polls every two seconds, and the change feed tells consoles at once).
-Answers: 201 with ``{"number": …, "status": "reported"}``; 400 for bad fields, 401 for
+Answers: 201 with ``{"number": …, "status": "reported"}``; 400 for bad fields (a malformed body, a
+field out of range, a NUL character anywhere: PostgreSQL cannot store one), 401 for
 a missing key, 403 for a wrong, revoked or orphaned one, 503 when the database fails —
 nothing is written on any error.
 """
@@ -27,7 +28,7 @@ from console.core.clock import Clock
 from console.core.taxonomy import Taxonomy, default_taxonomy
 from console.core.workflow import Source
 from console.service.http import Request, Respond
-from console.service.protocols import ProtocolError
+from console.service.protocols import ProtocolError, json_document
 from console.storage.api_keys import ApiKeyStore
 from console.storage.cameras import nearest_grid_id
 from console.storage.db import Store
@@ -117,13 +118,25 @@ def bearer_key(request: Request) -> str:
 def _fields(request: Request) -> dict[str, str]:
     try:
         if request.content_type.startswith("application/json"):
-            body = json.loads(request.body.decode("utf-8") or "{}")
+            body = json_document(request.body or b"{}")
             if not isinstance(body, dict):
                 raise ValueError("not an object")
-            return {str(k): str(v) for k, v in body.items() if v is not None}
-        return dict(parse_qsl(request.body.decode("utf-8"), keep_blank_values=True, errors="strict"))
-    except (ValueError, UnicodeDecodeError):
+            fields = {str(k): str(v) for k, v in body.items() if v is not None}
+        else:
+            fields = dict(parse_qsl(request.body.decode("utf-8"), keep_blank_values=True, errors="strict"))
+    except (ValueError, UnicodeDecodeError, ProtocolError):
         raise ProtocolError(400, "malformed body: send form fields or a JSON object") from None
+    return checked_text(fields)
+
+
+def checked_text(fields: dict[str, str]) -> dict[str, str]:
+    """``fields`` unchanged, or 400 when a value holds a NUL character: PostgreSQL refuses to store one, so it
+    would fail the whole transaction -- a 503 for a client error, and on the writer's shared batches for the
+    other clients' reports too."""
+    for name, value in fields.items():
+        if "\x00" in value or "\x00" in name:
+            raise ProtocolError(400, f"{name[:32].replace(chr(0), '?')} holds a NUL character")
+    return fields
 
 
 def coordinate_field(fields: dict[str, str], name: str, limit: float) -> float:

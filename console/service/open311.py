@@ -35,6 +35,7 @@ from console.service.group_commit import GroupCommit
 from console.service.http import Request, Respond
 from console.service.open311_format import CONTENT_TYPES, FORMATS, errors, record_list, single_record
 from console.service.open311_store import CitizenReport, Open311Book, RequestQuery, RequestRecord
+from console.service.one_key import checked_text
 from console.service.protocols import ProtocolError
 from console.storage.api_keys import ApiKeyRecord, ApiKeyStore
 from console.storage.db import Store
@@ -167,8 +168,15 @@ class Open311Api:
         if lat is None and not address:
             raise ProtocolError(400, "a location is required: lat and long, or address_string")
         media_url = _text(form, "media_url", 512)
-        if media_url and urllib.parse.urlsplit(media_url).scheme not in ("http", "https"):
-            raise ProtocolError(400, "media_url must be an http or https URL")
+        if media_url:
+            try:
+                url = urllib.parse.urlsplit(media_url)
+            except ValueError:  # e.g. an unclosed IPv6 bracket: http://[::1
+                raise ProtocolError(400, "media_url is not a valid URL") from None
+            if url.scheme not in ("http", "https"):
+                raise ProtocolError(400, "media_url must be an http or https URL")
+            if "@" in url.netloc:  # it would be published to every client and shown to operators
+                raise ProtocolError(400, "media_url must not carry a user name or password")
         attributes = tuple((match.group(1), value.strip()[:500]) for name, value in form.items()
                            if (match := _ATTRIBUTE.match(name)) and value.strip())
         return CitizenReport(code, lat, lon, address, _text(form, "description", MAX_DESCRIPTION), media_url,
@@ -188,6 +196,8 @@ class Open311Api:
         self._find(query, _language(request, params), fmt, answer)
 
     def _one_request(self, number: str, request, params, fmt, answer) -> None:
+        if "\x00" in number:
+            raise ProtocolError(404, "no such service request")
         self._find(RequestQuery(numbers=(number,), limit=1), _language(request, params), fmt, answer,
                    missing=f"no service request {number!r}")
 
@@ -196,10 +206,13 @@ class Open311Api:
         start, end = _date(params, "start_date"), _date(params, "end_date")
         if start is None and end is None:
             return self.clock.now() - WINDOW, None
-        if start is None:
-            return end - WINDOW, end
-        if end is None:
-            return start, start + WINDOW
+        try:
+            if start is None:
+                return end - WINDOW, end
+            if end is None:
+                return start, start + WINDOW
+        except OverflowError:  # 90 days before 0001-01-01 or after 9999-12-31
+            raise ProtocolError(400, "start_date or end_date is too near the ends of the calendar") from None
         if end < start:
             raise ProtocolError(400, "end_date is before start_date")
         if end - start > WINDOW:
@@ -243,9 +256,10 @@ def _not_allowed(request, params, fmt, answer) -> None:
 
 def _params(query: str) -> dict[str, str]:
     try:
-        return dict(urllib.parse.parse_qsl(query, keep_blank_values=True, errors="strict"))
+        params = dict(urllib.parse.parse_qsl(query, keep_blank_values=True, errors="strict"))
     except (ValueError, UnicodeDecodeError):
         raise ProtocolError(400, "malformed query string") from None
+    return checked_text(params)
 
 
 def _form(request: Request) -> dict[str, str]:
@@ -257,9 +271,10 @@ def _form(request: Request) -> dict[str, str]:
         raise ProtocolError(400, "the body must be application/x-www-form-urlencoded")
     try:
         text = request.body.decode("utf-8")
-        return dict(urllib.parse.parse_qsl(text, keep_blank_values=True, strict_parsing=True, errors="strict"))
+        form = dict(urllib.parse.parse_qsl(text, keep_blank_values=True, strict_parsing=True, errors="strict"))
     except (ValueError, UnicodeDecodeError):
         raise ProtocolError(400, "malformed form body") from None
+    return checked_text(form)
 
 
 def _language(request: Request, params: dict[str, str]) -> str:

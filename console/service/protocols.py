@@ -150,7 +150,10 @@ def _osmand_time(value: str) -> float:
     if "T" in text:
         return _iso_time(text)
     if _SPACE_DATE.match(text):
-        return datetime.strptime(text, "%Y-%m-%d %H:%M:%S").replace(tzinfo=timezone.utc).timestamp()
+        try:
+            return datetime.strptime(text, "%Y-%m-%d %H:%M:%S").replace(tzinfo=timezone.utc).timestamp()
+        except ValueError:  # the right shape, not a date: 2026-13-45 99:99:99
+            raise ProtocolError(400, f"timestamp {value[:40]!r} is not a valid date and time") from None
     raise ProtocolError(400, f"timestamp {value!r} is neither Unix time, ISO-8601 nor yyyy-MM-dd HH:mm:ss")
 
 
@@ -241,12 +244,24 @@ def _flag(text: str) -> bool:
     return text.strip().lower() in ("true", "1")
 
 
-def _json_object(body: bytes) -> dict:
+def json_document(body: bytes):
+    """``body`` parsed as JSON; :class:`ProtocolError` (400) for anything :func:`json.loads` refuses, including
+    what it refuses with other errors than :class:`~json.JSONDecodeError`: nesting deeper than the interpreter's
+    recursion limit (``[[[[...``) and integers of more than 4,300 digits."""
     try:
-        root = json.loads(body)
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        message = exc.msg if isinstance(exc, json.JSONDecodeError) else "not UTF-8"
-        raise ProtocolError(400, f"body is not valid JSON: {message}") from None
+        return json.loads(body)
+    except json.JSONDecodeError as exc:
+        raise ProtocolError(400, f"body is not valid JSON: {exc.msg}") from None
+    except UnicodeDecodeError:
+        raise ProtocolError(400, "body is not valid JSON: not UTF-8") from None
+    except RecursionError:
+        raise ProtocolError(400, "body is not valid JSON: nested too deeply") from None
+    except ValueError:  # an integer of too many digits
+        raise ProtocolError(400, "body is not valid JSON: a number too long") from None
+
+
+def _json_object(body: bytes) -> dict:
+    root = json_document(body)
     if not isinstance(root, dict):
         raise ProtocolError(400, "body must be a JSON object")
     return root
@@ -258,6 +273,12 @@ def _json_number(obj: dict, key: str, name: str, required: bool = False) -> floa
         if required:
             raise ProtocolError(400, f"missing {name}")
         return None
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise ProtocolError(400, f"{name} {str(value)[:40]!r} is not a number")
-    return float(value)
+    try:
+        value = float(value)  # an integer beyond a float's range overflows
+    except OverflowError:
+        raise ProtocolError(400, f"{name} is too large a number") from None
+    if not math.isfinite(value):
+        raise ProtocolError(400, f"{name} {str(value)[:40]!r} is not a finite number")
+    return value

@@ -40,7 +40,7 @@ from console.core.taxonomy import Taxonomy, default_taxonomy
 from console.core.workflow import Source
 from console.service.http import Request, Respond
 from console.service.multipart import MultipartError, Part, parse
-from console.service.one_key import bearer_key, coordinate_field
+from console.service.one_key import bearer_key, checked_text, coordinate_field
 from console.service.protocols import ProtocolError
 from console.storage.api_keys import ApiKeyStore
 from console.storage.blobs import blob_store
@@ -214,4 +214,4 @@ def _form(request: Request) -> tuple[dict[str, str], list[Part]]:
             fields[part.name] = part.data.decode("utf-8")
         except UnicodeDecodeError:
             raise ProtocolError(400, f"{part.name[:32]} is not UTF-8 text") from None
-    return fields, photos
+    return checked_text(fields), photos

@@ -7,7 +7,8 @@ the set of tables that changed, as far as it knows — whenever someone else wro
   table's name for every change to the incidents or the follow-up tasks, and the
   feed ``LISTEN`` s on a connection of its own; a notification arrives within
   milliseconds of the writer's commit.  A dropped connection is reopened with a
-  back-off; the first wake-up after a reconnection reports every table, since
+  back-off (0.5 s doubling to at most 4 s, so the feed is back within seconds of a restarted
+  server); the first wake-up after a reconnection reports every table, since
   notifications sent meanwhile are lost.
 * **SQLite**: no notifications exist; the feed asks ``PRAGMA data_version`` on a
   connection of its own every :data:`SQLITE_POLL_S` — it changes whenever another
@@ -32,7 +33,10 @@ CHANNEL = "gridwatch_changes"
 ALL_TABLES = frozenset({"incidents", "follow_up_tasks"})
 SQLITE_POLL_S = 0.25
 _WAIT_S = 0.5
-_RECONNECT_S = (0.5, 10.0)
+#: The first and the longest wait between attempts to reconnect: the back-off doubles from the first up to
+#: the longest, which bounds how long after a restarted server comes back the feed notices (a refused
+#: connection costs nothing, so the longest wait is kept short).
+_RECONNECT_S = (0.5, 4.0)
 
 
 class ChangeFeed:

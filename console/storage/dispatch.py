@@ -5,10 +5,28 @@ Each public method loads the incident, asks the state machine in
 appends the step to the audit trail and commits, all or nothing.  Passing
 ``expected_version`` makes the step fail with :class:`StaleIncident` when
 another console changed the incident since the caller read it.
+
+Roles (:mod:`console.core.roles`) are checked here, in the core, before anything is written —
+not only by the console's menus.  A service carries the role it acts with:
+
+* ``DispatchService(store, …)`` acts as :data:`Role.SYSTEM`, which may take every step.  That is
+  what the intake service, the deadline sweep and the demo simulation use; they pass plain
+  ``actor`` strings ("system", a worker's or a reporter's name) exactly as before, so nothing that
+  files reports or moves incidents on the system's behalf has to change.
+* ``service.for_operator(role)`` (or ``DispatchService(…, role=…)``) is the same service bound to a
+  logged-in operator's role: every method first checks that the role may take the step and raises
+  :class:`~console.core.roles.PermissionDenied` (a :class:`WorkflowError`, one line) if not.  The
+  console hands only this bound service to its windows, so whatever a window calls, an operator
+  cannot close, reopen or issue supervision orders.  The ``actor`` string stays the name recorded
+  in the audit trail.
+
+The check guards the workflow against what operators may do through the console and the command
+line; it is not a sandbox against code in the same process, which can always build a system service.
 """
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -21,6 +39,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from console.core.clock import Clock, SystemClock
 from console.core.deadlines import DeadlineState, due_escalations, supervision_number
 from console.core.levels import DeadlinePolicy
+from console.core.roles import Role, parse_role, require
 from console.core.taxonomy import Taxonomy, default_taxonomy
 from console.core.workflow import (OPEN_STATUSES, Action, RejectReason, Source, Status, WorkflowError,
                                    is_open, next_status)
@@ -114,12 +133,25 @@ class DispatchService:
     """The workflow operations of the dispatch queue, each one transaction."""
 
     def __init__(self, store: Store, clock: Clock | None = None, policy: DeadlinePolicy | None = None,
-                 taxonomy: Taxonomy | None = None):
+                 taxonomy: Taxonomy | None = None, *, role: Role | str = Role.SYSTEM):
         self.store = store
         self.clock = clock or SystemClock()
         self.policy = policy or DeadlinePolicy()
         self.taxonomy = taxonomy or default_taxonomy()
+        #: The role every step is checked against (see the module's docstring).
+        self.role = parse_role(role)
         self._digits: int | None = None
+
+    def for_operator(self, role: Role | str) -> DispatchService:
+        """This service bound to a logged-in operator's role (a stored value such as "duty_officer" is
+        mapped by :func:`~console.core.roles.parse_role`); it shares the store, clock and policy."""
+        bound = copy.copy(self)
+        bound.role = parse_role(role)
+        return bound
+
+    def check_role(self, what) -> None:
+        """Raise :class:`~console.core.roles.PermissionDenied` unless this service's role may do ``what``."""
+        require(self.role, what)
 
     # -- reporting ---------------------------------------------------------------------------
     def report(self, draft: IncidentDraft, actor: str,
@@ -139,6 +171,7 @@ class DispatchService:
         A filing the workflow refuses (unknown sub-item, grid or village, no title, no actor) gets
         its :class:`WorkflowError` in its place and is not filed; the others are stored together,
         with consecutive numbers, or — on a database error, which is raised — none of them."""
+        self.check_role(Action.REPORT)
         outcomes: list[int | WorkflowError | None] = [None] * len(filings)
         checked = []
         for index, filing in enumerate(filings):
@@ -362,6 +395,7 @@ class DispatchService:
 
     def acknowledge_alarm(self, incident_id: int, actor: str) -> None:
         """An operator has seen a one-key alarm; it stops sounding (the incident stays first until handled)."""
+        self.check_role(Action.ACKNOWLEDGE_ALARM)
         _require_actor(actor)
         with self.store.sessions.begin() as session:
             incident = self._load(session, incident_id)
@@ -374,6 +408,7 @@ class DispatchService:
 
     def comment(self, incident_id: int, actor: str, note: str) -> None:
         """Add a note to the timeline without changing the status."""
+        self.check_role(Action.COMMENT)
         _require_actor(actor)
         if not note.strip():
             raise WorkflowError("An empty comment adds nothing")
@@ -383,7 +418,10 @@ class DispatchService:
 
     # -- deadlines ---------------------------------------------------------------------------
     def check_deadlines(self, actor: str = "system", limit: int = 500) -> DeadlineSweep:
-        """Record due reminders and supervision orders (each incident its own transaction)."""
+        """Record due reminders and supervision orders (each incident its own transaction).
+
+        The sweep issues supervision orders, so it needs a duty officer (or the system)."""
+        self.check_role(Action.SUPERVISE)
         now = self.clock.now()
         with self.store.sessions() as session:
             # Exactly the incidents with something due (see due_escalations): an incident reminded but
@@ -471,6 +509,7 @@ class DispatchService:
 
     def _step(self, incident_id, actor, action, note, expected_version, change=None):
         """Run one workflow step; ``change`` may edit the row and return the note to record."""
+        self.check_role(action)
         _require_actor(actor)
         try:
             with self.store.sessions.begin() as session:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import (Boolean, Column, Float, ForeignKey, Index, Integer, LargeBinary, SmallInteger,
-                        String, Table, Text, UniqueConstraint, event)
+                        String, Table, Text, UniqueConstraint, event, false)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from console.storage.types import CENTI, MICRO_DEGREES, EpochSeconds, FixedPoint
@@ -119,12 +119,19 @@ class Operator(Base):
     login: Mapped[str] = mapped_column(String(32), unique=True)
     display_name: Mapped[str] = mapped_column(String(64))
     role: Mapped[str] = mapped_column(String(16), default="operator")
+    #: "scrypt$n$r$p$salt_b64$hash_b64" (console.storage.operators); None: cannot log in with a password.
+    password_hash: Mapped[str | None] = mapped_column(String(255), default=None)
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    locked_until: Mapped[datetime | None] = mapped_column(EpochSeconds, default=None)
+    disabled: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 incident_departments = Table(
     "incident_departments", Base.metadata,
     Column("incident_id", ForeignKey("incidents.id", ondelete="CASCADE"), primary_key=True),
     Column("department_id", ForeignKey("departments.id"), primary_key=True),
+    # A department's incidents (the queue's and the dashboard's department filter), without reading every link.
+    Index("ix_incident_departments_department", "department_id", "incident_id"),
 )
 
 
@@ -423,3 +430,54 @@ class IncidentPresence(Base):
     seen_at: Mapped[datetime] = mapped_column(EpochSeconds)
 
     __table_args__ = (Index("ix_incident_presence_incident", "incident_id", "seen_at"),)
+
+
+class WatchZone(Base):
+    """A polygon on a camera's picture — a rooftop, a vacant lot, a river bank — that the change detector watches.
+
+    ``polygon`` is JSON ``[[x, y], …]`` in normalised picture coordinates (0..1 across and down), so a
+    zone fits the main and the sub-stream alike.  ``reference`` is the detector's saved state (its
+    long-term picture of the zone, :meth:`video.change_detector.ZoneDetector.to_bytes`), kept so that a
+    restarted console goes on comparing against the scene it had learnt; NULL until it has learnt one.
+    """
+
+    __tablename__ = "watch_zones"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    camera_id: Mapped[int] = mapped_column(ForeignKey("cameras.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(64))
+    polygon: Mapped[str] = mapped_column(Text)
+    enabled: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(EpochSeconds)
+    created_by: Mapped[str] = mapped_column(String(64))
+    reference: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
+    reference_at: Mapped[datetime | None] = mapped_column(EpochSeconds, nullable=True)
+
+
+class ChangeAlert(Base):
+    """A persistent structural change the detector found in a watch zone, waiting for (or given) a decision.
+
+    ``state`` is ``open`` until an operator confirms it (``confirmed``, ``incident_id`` names the incident
+    it became) or dismisses it (``dismissed``: the new scene was accepted as the zone's reference).  The
+    before and after pictures are JPEGs of the whole camera picture; ``box_*`` is the changed region in
+    the after picture's pixels.
+    """
+
+    __tablename__ = "change_alerts"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    zone_id: Mapped[int] = mapped_column(ForeignKey("watch_zones.id", ondelete="CASCADE"), index=True)
+    camera_id: Mapped[int] = mapped_column(ForeignKey("cameras.id", ondelete="CASCADE"))
+    appeared_at: Mapped[datetime] = mapped_column(EpochSeconds)
+    detected_at: Mapped[datetime] = mapped_column(EpochSeconds)
+    score: Mapped[float] = mapped_column(Float)
+    box_x: Mapped[int] = mapped_column(Integer)
+    box_y: Mapped[int] = mapped_column(Integer)
+    box_w: Mapped[int] = mapped_column(Integer)
+    box_h: Mapped[int] = mapped_column(Integer)
+    before_jpeg: Mapped[bytes] = mapped_column(LargeBinary)
+    after_jpeg: Mapped[bytes] = mapped_column(LargeBinary)
+    state: Mapped[str] = mapped_column(String(12), default="open")
+    decided_at: Mapped[datetime | None] = mapped_column(EpochSeconds, nullable=True)
+    decided_by: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    incident_id: Mapped[int | None] = mapped_column(ForeignKey("incidents.id"), nullable=True)
+
+    __table_args__ = (Index("ix_change_alerts_state", "state", "detected_at"),)

@@ -138,8 +138,8 @@ def _conditions(flt: QueueFilter, now: datetime) -> list:
     if flt.created_to is not None:
         conds.append(T.c.created_at < int(flt.created_to))
     if flt.department_id is not None:
-        # The link table's key is (incident, department) and nothing indexes the department: among the few
-        # open incidents, probe the key per incident; otherwise read the department's links off the whole key.
+        # Among the few open incidents, probe the link table's key per incident; otherwise read the
+        # department's links off its index (ix_incident_departments_department).
         if flt.overdue_only or (flt.statuses and flt.statuses <= frozenset(_OPEN)):
             conds.append(select(L.c.incident_id).where(L.c.incident_id == T.c.id,
                                                        L.c.department_id == flt.department_id).exists())

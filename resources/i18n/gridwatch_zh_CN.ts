@@ -495,6 +495,157 @@
     </message>
 </context>
 <context>
+    <name>ChangeAlertList</name>
+    <message>
+        <source>Detected</source>
+        <translation>发现时间</translation>
+    </message>
+    <message>
+        <source>Camera</source>
+        <translation>摄像机</translation>
+    </message>
+    <message>
+        <source>Zone</source>
+        <translation>监测区</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>No changes waiting for a decision.</source>
+        <translation>没有待研判的变化。</translation>
+    </message>
+    <message>
+        <source>Show decided</source>
+        <translation>显示已处理</translation>
+    </message>
+    <message>
+        <source>Why it is dismissed (optional)…</source>
+        <translation>忽略原因（可选）…</translation>
+    </message>
+    <message>
+        <source>Confirm as incident</source>
+        <translation>确认并立案</translation>
+    </message>
+    <message>
+        <source>Files an illegal-structure incident with both pictures (Ctrl+Return)</source>
+        <translation>以违章搭建立案，附前后两张图片（Ctrl+回车）</translation>
+    </message>
+    <message>
+        <source>Dismiss</source>
+        <translation>忽略</translation>
+    </message>
+    <message>
+        <source>Accepts the new scene as the zone&apos;s reference (Ctrl+D)</source>
+        <translation>将当前画面作为该监测区的新基准（Ctrl+D）</translation>
+    </message>
+    <message>
+        <source>Before</source>
+        <translation>变化前</translation>
+    </message>
+    <message>
+        <source>After</source>
+        <translation>变化后</translation>
+    </message>
+    <message>
+        <source>Another console runs the change detector; its findings appear here.</source>
+        <translation>变化检测由另一台席位运行，其发现会显示在这里。</translation>
+    </message>
+    <message>
+        <source>No watch zones: draw them on a camera (tile menu › Watch zones…).</source>
+        <translation>尚无监测区：请在摄像机上绘制（画面右键菜单 › 监测区…）。</translation>
+    </message>
+    <message>
+        <source>Watching %1 zone(s) on %2 camera(s), each camera every %3 s; CPU %4 % of one core (budget %5 %).</source>
+        <translation>正在监测 %2 路摄像机上的 %1 个监测区，每路每 %3 秒一次；CPU 占单核 %4 %（预算 %5 %）。</translation>
+    </message>
+    <message>
+        <source>%1 camera(s) give no picture.</source>
+        <translation>%1 路摄像机无画面。</translation>
+    </message>
+    <message>
+        <source>Confirmed by %1</source>
+        <translation>已由%1确认</translation>
+    </message>
+    <message>
+        <source>Dismissed by %1</source>
+        <translation>已由%1忽略</translation>
+    </message>
+    <message>
+        <source>Added to its incident</source>
+        <translation>已并入其事件</translation>
+    </message>
+    <message>
+        <source>Waiting</source>
+        <translation>待研判</translation>
+    </message>
+    <message>
+        <source>%1 — %2: the change appeared %3 and was still there %4 (score %5).</source>
+        <translation>%1 — %2：变化出现于 %3，至 %4 仍然存在（评分 %5）。</translation>
+    </message>
+</context>
+<context>
+    <name>ChangeRoom</name>
+    <message>
+        <source>%1: the change goes on; picture added to its incident</source>
+        <extracomment>How often the lease to run the detector is renewed, and the zones and alerts re-read.</extracomment>
+        <translation>%1：变化仍在继续，图片已附加到其事件</translation>
+    </message>
+    <message>
+        <source>Suspected illegal structure: %1, %2</source>
+        <translation>疑似违章搭建：%1，%2</translation>
+    </message>
+    <message>
+        <source>Change confirmed: incident filed</source>
+        <translation>变化已确认：已立案</translation>
+    </message>
+    <message>
+        <source>Change dismissed: the new scene is the zone&apos;s reference</source>
+        <translation>变化已忽略：当前画面成为该监测区的新基准</translation>
+    </message>
+    <message>
+        <source>No picture from %1: %2</source>
+        <translation>%1 无画面：%2</translation>
+    </message>
+    <message>
+        <source>Fetching a picture from %1…</source>
+        <translation>正在获取 %1 的画面…</translation>
+    </message>
+    <message>
+        <source>Change detection: %1</source>
+        <translation>变化检测：%1</translation>
+    </message>
+</context>
+<context>
+    <name>ConsoleSettings</name>
+    <message>
+        <source>The settings file %1 is damaged; the console uses default settings this time.</source>
+        <extracomment>The start of what ``QWidget.saveGeometry`` writes, and its length for each format version. A restored window smaller than this (in either direction) came from a damaged geometry.</extracomment>
+        <translation>设置文件 %1 已损坏；本次使用默认设置。</translation>
+    </message>
+    <message>
+        <source>The settings file was damaged: default settings restored (the damaged file is kept as %1).</source>
+        <translation>设置文件已损坏：已恢复默认设置（损坏的文件保留为 %1）。</translation>
+    </message>
+    <message>
+        <source>Setting “%1” was damaged: its default restored (the settings file is kept as %2).</source>
+        <translation>设置项“%1”已损坏：已恢复默认值（设置文件保留为 %2）。</translation>
+    </message>
+    <message>
+        <source>Setting “%1” was damaged: its default restored.</source>
+        <translation>设置项“%1”已损坏：已恢复默认值。</translation>
+    </message>
+    <message>
+        <source>%1 settings were damaged: their defaults restored (%2).</source>
+        <translation>%1 个设置项已损坏：已恢复默认值（%2）。</translation>
+    </message>
+    <message>
+        <source>%1 settings were damaged: their defaults restored (%2); the settings file is kept as %3.</source>
+        <translation>%1 个设置项已损坏：已恢复默认值（%2）；设置文件保留为 %3。</translation>
+    </message>
+</context>
+<context>
     <name>DashboardRoom</name>
     <message>
         <source>The dashboard could not be read: %1</source>
@@ -724,6 +875,11 @@
     <message>
         <source>Could not save %1: %2</source>
         <translation>无法保存 %1：%2</translation>
+    </message>
+    <message>
+        <source>the disk is full</source>
+        <extracomment>Errors that mean &quot;no room left&quot;: a full disk, or the user&apos;s quota used up.</extracomment>
+        <translation>磁盘已满</translation>
     </message>
     <message>
         <source>Could not encode the picture</source>
@@ -1154,7 +1310,50 @@
     </message>
 </context>
 <context>
+    <name>LoginDialog</name>
+    <message>
+        <source>Gridwatch — log in</source>
+        <translation>Gridwatch — 登录</translation>
+    </message>
+    <message>
+        <source>User name:</source>
+        <translation>用户名：</translation>
+    </message>
+    <message>
+        <source>Password:</source>
+        <translation>密码：</translation>
+    </message>
+    <message>
+        <source>Log in</source>
+        <translation>登录</translation>
+    </message>
+    <message>
+        <source>Log in as the demo operator</source>
+        <translation>以演示值班员登录</translation>
+    </message>
+    <message>
+        <source>This is the demo town: log in as its duty officer without a password</source>
+        <translation>这是演示镇：无需密码，以其值班员身份登录</translation>
+    </message>
+    <message>
+        <source>Enter your user name</source>
+        <translation>请输入用户名</translation>
+    </message>
+    <message>
+        <source>Too many failed logins: locked until %1</source>
+        <translation>登录失败次数过多：锁定至 %1</translation>
+    </message>
+    <message>
+        <source>Wrong user name or password</source>
+        <translation>用户名或密码错误</translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
+    <message>
+        <source>Gridwatch — command room (demo operator)</source>
+        <translation>Gridwatch — 指挥室（演示值班员）</translation>
+    </message>
     <message>
         <source>Gridwatch — command room</source>
         <translation>网格守望 — 指挥中心</translation>
@@ -1186,6 +1385,14 @@
     <message>
         <source>Supervision orders</source>
         <translation>督办单</translation>
+    </message>
+    <message>
+        <source>Changes</source>
+        <translation>变化告警</translation>
+    </message>
+    <message>
+        <source>Changes (%1)</source>
+        <translation>变化告警（%1）</translation>
     </message>
     <message>
         <source>Position intake: %1</source>
@@ -1272,12 +1479,32 @@
         <translation>当前操作员：%1</translation>
     </message>
     <message>
+        <source>demo operator</source>
+        <translation>演示值班员</translation>
+    </message>
+    <message>
         <source>Database</source>
         <translation>数据库</translation>
     </message>
     <message>
         <source>Demo simulation running</source>
         <translation>演示模拟运行中</translation>
+    </message>
+    <message>
+        <source>operator</source>
+        <translation>调度员</translation>
+    </message>
+    <message>
+        <source>duty officer</source>
+        <translation>值班长</translation>
+    </message>
+    <message>
+        <source>administrator</source>
+        <translation>管理员</translation>
+    </message>
+    <message>
+        <source>system</source>
+        <translation>系统</translation>
     </message>
     <message>
         <source>Video: every frame shown again</source>
@@ -1290,6 +1517,10 @@
     <message>
         <source>%1 new follow-up task(s) — see Tasks</source>
         <translation>新增 %1 条跟进任务——见“任务”</translation>
+    </message>
+    <message>
+        <source>Suspected construction on %1 — see Changes</source>
+        <translation>%1 发现疑似违建 — 见“变化告警”</translation>
     </message>
     <message>
         <source>The incident is not in the queue as filtered; shown in Incident</source>
@@ -2207,6 +2438,10 @@ Database: %2</source>
         <translation>请先点击一个有摄像头的画面</translation>
     </message>
     <message>
+        <source>Watch zones…</source>
+        <translation>监测区…</translation>
+    </message>
+    <message>
         <source>Pan, tilt, zoom…</source>
         <translation>云台控制（转动、缩放）…</translation>
     </message>
@@ -2346,6 +2581,49 @@ Database: %2</source>
     <message>
         <source>Full screen</source>
         <translation>全屏</translation>
+    </message>
+</context>
+<context>
+    <name>WatchZoneEditor</name>
+    <message>
+        <source>Watch zones — %1</source>
+        <translation>监测区 — %1</translation>
+    </message>
+    <message>
+        <source>Name of the next zone, e.g. east rooftop</source>
+        <translation>下一个监测区的名称，例如：东侧楼顶</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>删除</translation>
+    </message>
+    <message>
+        <source>Switch off</source>
+        <translation>停用</translation>
+    </message>
+    <message>
+        <source>Zones</source>
+        <translation>监测区</translation>
+    </message>
+    <message>
+        <source>%1 (off)</source>
+        <translation>%1（已停用）</translation>
+    </message>
+    <message>
+        <source>Click the corners of a rooftop or open space to draw a zone; Enter, a double-click or a right-click closes it.</source>
+        <translation>依次点击楼顶或空地的各个角来绘制监测区；按回车、双击或右键闭合。</translation>
+    </message>
+    <message>
+        <source>%1 point(s): Enter closes the zone, Backspace removes the last point, Esc starts again.</source>
+        <translation>已有 %1 个点：回车闭合，退格删除最后一个点，Esc 重新开始。</translation>
+    </message>
+    <message>
+        <source>Zone %1</source>
+        <translation>监测区 %1</translation>
+    </message>
+    <message>
+        <source>Switch on</source>
+        <translation>启用</translation>
     </message>
 </context>
 <context>

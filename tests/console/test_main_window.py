@@ -258,3 +258,35 @@ def test_the_dashboard_dock_filters_the_queue_and_opens_a_big_screen(console, qt
     assert big.isFullScreen()
     big.close()
     assert window.dashboard.windows == []
+
+
+def test_the_demo_login_says_so_and_an_operator_role_cannot_close(console, qtbot):
+    """The window names the demo operator and the role; with the operator role close and reopen are off, and
+    the deadline sweep (the system's) still runs."""
+    from console.core.roles import Role
+    from console.core.workflow import Action
+    from console.storage.operators import OperatorBook
+
+    _open_window, store, clock, settings = console
+    record = OperatorBook(store, clock).demo_login("demo")
+    assert record.role is Role.DUTY
+    system = DispatchService(store, clock)
+    tasks = TaskManager()
+    context = ConsoleContext(store, system.for_operator(Role.OPERATOR), tasks, default_taxonomy(), clock,
+                             record.display_name, "en", is_demo=True, role=Role.OPERATOR, system_service=system,
+                             demo_login=True)
+    window = MainWindow(context, settings)
+    qtbot.addWidget(window)
+    try:
+        assert "demo operator" in window.windowTitle()
+        assert record.display_name in window.operator_label.text()
+        assert "demo operator" in window.operator_label.text() and "operator" in window.operator_label.text()
+        assert window.duties.context.system_service is system
+        resolved = type("Row", (), dict(id=1, number="x", title="t", status="resolved", version=1, one_key=False,
+                                         alarm_acknowledged=False))()
+        window.actions.set_current(resolved)
+        assert not window.actions.action(Action.CLOSE).isEnabled()
+        assert not window.actions.action(Action.REOPEN).isEnabled()
+    finally:
+        window.close()
+        tasks.shutdown()

@@ -114,6 +114,23 @@ def test_free_text_is_quoted_and_never_a_formula(sqlite_store, tmp_path):
     assert table[1][13:15] == [(START + timedelta(hours=1)).astimezone().strftime("%Y-%m-%d %H:%M")] * 2
 
 
+def test_batches_that_need_quoting_and_batches_that_do_not_read_the_same(sqlite_store, tmp_path):
+    """A batch whose texts need no quoting is written as selected; one text that needs it (wherever it is in
+    the batch, in whichever free-text column) makes the whole batch go cell by cell."""
+    titles = ["plain", "平常", "-first", "also plain", "a,-b", "a\tb", "x", "y\r", "@at", "tail"]
+    reporters = ["张三", "李四", "王五", "赵六", "钱七", "孙八", "周九", '"quoted"', "吴十", "=1+1"]
+    _insert(sqlite_store, len(titles), title=titles.__getitem__, reporter=reporters.__getitem__)
+    expected = {(title, reporter) for title, reporter in zip(
+        ["plain", "平常", "'-first", "also plain", "a,-b", "a\tb", "x", "y\r", "'@at", "tail"],
+        ["张三", "李四", "王五", "赵六", "钱七", "孙八", "周九", '"quoted"', "吴十", "'=1+1"])}
+    for batch in (1, 2, 3, 10):
+        target = tmp_path / f"queue-{batch}.csv"
+        export_queue_csv(sqlite_store, QueueFilter(), QueueSort(SortKey.NUMBER, False), NOW, target, batch=batch)
+        rows = _read(target)[1:]
+        assert {(row[1], row[9]) for row in rows} == expected, batch
+        assert all(len(row) == len(COLUMNS) for row in rows)
+
+
 def test_an_existing_file_is_replaced_only_when_the_export_is_complete(sqlite_store, tmp_path):
     out = tmp_path / "out"
     out.mkdir()

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import errno
+import os
+from collections import namedtuple
+
 import cv2
 import numpy as np
 import pytest
@@ -18,12 +22,14 @@ from console.gui.wall_windows import WallWindows
 from console.storage.models import Incident
 from tests.video.helpers import wait_until
 from tests.widgets.video_rig import GRID1_LAT, GRID1_LON, wait_live
+from video import clip as clip_module
 from video import registry
 from video.capture import CaptureState
 from widgets.camera_report_dialog import CameraReportDialog
 from widgets.wall_actions import WallActions, WallDialogs
 
 OPERATOR = "值班员 测试"
+shutil_usage = namedtuple("usage", "total used free")
 CTRL_SHIFT = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
 
 
@@ -198,6 +204,112 @@ def test_a_clip_exports_the_last_moments_as_an_mp4(wall_with_actions, tmp_path, 
     finally:
         reader.release()
     assert feed.status.state is CaptureState.LIVE
+
+
+# -- a full disk ---------------------------------------------------------------------------------------------
+
+def disk_that_fills_up(monkeypatch, folder, room: int = 1000) -> None:
+    """Every file in ``folder`` takes ``room`` bytes at most; a write past that fails as on a full disk
+    (ENOSPC), after writing what fits, as the kernel does.  Files elsewhere are written as usual."""
+    real_write = os.write
+    written: dict[int, int] = {}
+
+    def write(fd, data):
+        try:
+            target = os.readlink(f"/proc/self/fd/{fd}")
+        except OSError:
+            target = ""
+        if not target.startswith(str(folder)):
+            return real_write(fd, data)
+        left = room - written.get(fd, 0)
+        if left <= 0:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        done = real_write(fd, bytes(data[:left]))
+        written[fd] = written.get(fd, 0) + done
+        return done
+    monkeypatch.setattr(os, "write", write)
+
+
+def test_a_snapshot_onto_a_full_disk_says_so_in_one_line_and_the_console_goes_on(wall_with_actions, tmp_path,
+                                                                                  qtbot):
+    camera, wall, actions, dialogs = wall_with_actions
+    target = tmp_path / "snapshot.png"
+    target.symlink_to("/dev/full")  # a device that is always full: the kernel's own ENOSPC
+    dialogs.save_to = str(target)
+    with qtbot.assertNotEmitted(actions.message):
+        actions.save_snapshot(camera.id)
+    assert dialogs.errors == [("Snapshot", f"Could not save {target}: the disk is full")]
+
+    # the operator frees some room (here: picks another place) and the next snapshot is saved
+    dialogs.errors.clear()
+    dialogs.save_to = str(tmp_path / "again.png")
+    with qtbot.waitSignal(actions.message, timeout=2_000) as message:
+        actions.save_snapshot(camera.id)
+    assert message.args[0] == f"Snapshot saved: {dialogs.save_to}" and dialogs.errors == []
+    assert cv2.imread(dialogs.save_to) is not None
+    assert wall.tiles[0].feed.status.state is CaptureState.LIVE
+
+
+def test_a_disk_that_fills_up_while_saving_leaves_no_partial_snapshot_and_keeps_the_old_one(
+        wall_with_actions, tmp_path, qtbot, monkeypatch):
+    camera, _wall, actions, dialogs = wall_with_actions
+    folder = tmp_path / "evidence"
+    folder.mkdir()
+    target = folder / "gate.jpg"
+    target.write_bytes(b"yesterday's snapshot")  # the operator chose to replace it
+    dialogs.save_to = str(target)
+    disk_that_fills_up(monkeypatch, folder)
+    with qtbot.assertNotEmitted(actions.message):
+        actions.save_snapshot(camera.id)
+    monkeypatch.undo()
+    assert dialogs.errors == [("Snapshot", f"Could not save {target}: the disk is full")]
+    assert sorted(p.name for p in folder.iterdir()) == ["gate.jpg"]  # no partial file left behind
+    assert target.read_bytes() == b"yesterday's snapshot"
+
+    dialogs.errors.clear()
+    with qtbot.waitSignal(actions.message, timeout=2_000):
+        actions.save_snapshot(camera.id)
+    assert dialogs.errors == [] and cv2.imread(str(target)).shape == (360, 640, 3)
+
+
+def test_a_clip_onto_a_full_disk_says_so_and_leaves_no_partial_file(wall_with_actions, tmp_path, qtbot,
+                                                                  monkeypatch):
+    camera, _wall, actions, dialogs = wall_with_actions
+    feed = actions.pool.get(camera.id)
+    qtbot.waitUntil(lambda: feed.clip.frame_count >= 5, timeout=3_000)
+    folder = tmp_path / "clips"
+    folder.mkdir()
+    dialogs.save_to = str(folder / "clip.mp4")
+    real_open = clip_module._open_writer
+
+    class FillingWriter:
+        """OpenCV's encoder on a disk that fills up half way: its writes fail silently, the file is cut short."""
+
+        def __init__(self, writer, path):
+            self.writer, self.path = writer, path
+
+        def write(self, image):
+            self.writer.write(image)
+
+        def release(self):
+            self.writer.release()
+            with open(self.path, "r+b") as out:
+                out.truncate(os.path.getsize(self.path) // 2)
+
+    monkeypatch.setattr(clip_module, "_open_writer",
+                        lambda path, fps, size: FillingWriter(real_open(path, fps, size), path))
+    monkeypatch.setattr(clip_module.shutil, "disk_usage", lambda _path: shutil_usage(1 << 30, 1 << 30, 0))
+    actions.save_clip(camera.id)
+    qtbot.waitUntil(lambda: dialogs.errors != [], timeout=10_000)
+    monkeypatch.undo()
+    assert dialogs.errors == [("Clip", f"Could not save {dialogs.save_to}: the disk is full")]
+    assert list(folder.iterdir()) == []  # neither the clip nor its partial file
+    assert feed.status.state is CaptureState.LIVE
+
+    dialogs.errors.clear()
+    with qtbot.waitSignal(actions.message, timeout=10_000) as message:
+        actions.save_clip(camera.id)
+    assert message.args[0].startswith(f"Clip saved: {dialogs.save_to} (") and dialogs.errors == []
 
 
 def test_the_tile_shortcuts_work_in_a_wall_window_too(wall_with_actions, small_db, qtbot):

@@ -223,6 +223,45 @@ class RooftopScene(Scene):
             return 0.0
         return min(work_hours(self.days(t), self.settings["build"]) / ((WORK_END - WORK_START) * growth), 1.0)
 
+    def roof_zones(self, mode: str = "roofs") -> list[np.ndarray]:
+        """Watch zones as an operator would draw them over the middle and front rows of roofs (where a
+        shed can go up), as normalised polygons (4 × 2 arrays, 0..1): ``roofs`` — each roof its own zone,
+        inset by 8 % (roofs less than 30 px wide in the picture are left out); ``rows`` — one band per row."""
+        width, height = self.width, self.height
+        rows = sorted({round(b.y, 3) for b in self.boxes})[1:]
+        zones = []
+        for row in rows:
+            tops = [b.corners(b.h) for b in self.boxes if round(b.y, 3) == row]
+            if mode == "rows":
+                pts = np.vstack(tops)
+                x0, x1 = max(pts[:, 0].min(), 0), min(pts[:, 0].max(), width)
+                zones.append(np.array([[x0, min(t[0][1] for t in tops)], [x1, min(t[1][1] for t in tops)],
+                                       [x1, max(t[2][1] for t in tops)], [x0, max(t[3][1] for t in tops)]]))
+                continue
+            for top in tops:
+                centre = top.mean(axis=0)
+                inset = centre + (top - centre) * 0.92
+                inset[:, 0] = np.clip(inset[:, 0], 0, width)
+                if inset[:, 0].max() - inset[:, 0].min() > 30 * self.sx:
+                    zones.append(inset)
+        return [np.clip(z / [width, height], 0, 1) for z in zones]
+
+    def shed_mask(self, t: float, threshold: int = 25) -> np.ndarray:
+        """Where the shed (with its own shadow) shows at scene time ``t``: uint8, 255 where the unbuilt
+        scene's background differs from the built one by more than ``threshold`` on some channel.
+
+        Builders, noise and the clock are not in it: it is the structure alone, for measuring
+        detectors against.  All zero while nothing is built.
+        """
+        progress = round(self.shed_progress(t) * 300) / 300
+        if progress <= 0:
+            return np.zeros(self.backdrop.shape[:2], np.uint8)
+        days = self.days(t)
+        light = daylight(round((days % 1) * 144) / 6)
+        built = self._light(light, progress, math.floor(days)).astype(np.int16)
+        plain = self._light(light, 0.0, math.floor(days)).astype(np.int16)
+        return ((np.abs(built - plain).max(axis=2) > threshold) * 255).astype(np.uint8)
+
     def background(self, t: float) -> np.ndarray:
         days = self.days(t)
         hour = round((days % 1) * 144) / 6

@@ -127,9 +127,11 @@ class ChangeWatch:
             self._zones = kept
             cameras = {zone.spec.camera_id for zone in kept.values()}
             scheduled = {camera for _due, camera in self._due}
-            now = time.monotonic()
+            now, added = time.monotonic(), sorted(cameras - scheduled)
             self._due = [(due, camera) for due, camera in self._due if camera in cameras]
-            self._due += [(now, camera) for camera in cameras - scheduled]
+            # New cameras are spread over one interval rather than all looked at at once.
+            spacing = self.settings.sample_interval_s / max(len(added), 1)
+            self._due += [(now + index * spacing, camera) for index, camera in enumerate(added)]
             heapq.heapify(self._due)
             self._cost = {camera: cost for camera, cost in self._cost.items() if camera in cameras}
             self._unreachable &= cameras

@@ -11,23 +11,29 @@ from pathlib import Path
 from console.storage.db import StoreError, open_store
 
 
-def _choose_platform(screenshot: bool) -> None:
-    """Without a display (a server, CI) run Qt offscreen instead of failing to start."""
-    if os.environ.get("QT_QPA_PLATFORM"):
-        return
+def _choose_platform(screenshot: bool) -> bool:
+    """Without a display (a server, CI) run Qt offscreen instead of failing to start; whether nobody can see
+    the console (then nobody can answer a dialog either)."""
+    platform = os.environ.get("QT_QPA_PLATFORM")
+    if platform:
+        return platform.split(":")[0] in _HEADLESS_PLATFORMS
     has_display = sys.platform != "linux" or os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")
     if not has_display:
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
         if not screenshot:
             print("gridwatch: no display found; running headless (offscreen). "
                   "Use --screenshot PATH to see the console.", file=sys.stderr)
+    return not has_display
+
+
+_HEADLESS_PLATFORMS = ("offscreen", "minimal")
 
 
 def run_console(args) -> int:
     """Run the GUI until the operator quits (or the screenshot is taken)."""
     from console.cli import _fail, default_database_url
 
-    _choose_platform(args.screenshot is not None)
+    headless = _choose_platform(args.screenshot is not None)
     url = args.db or default_database_url()
     if url.startswith("sqlite:///") and not args.db:
         Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
@@ -73,7 +79,7 @@ def run_console(args) -> int:
 
         is_demo = demo_info(store) is not None
         try:
-            login = _log_in(store, tasks, clock, args, is_demo)
+            login = _log_in(store, tasks, clock, args, is_demo, unattended=headless or args.screenshot is not None)
         except OperatorError as exc:
             return _fail(str(exc), 2)
         if login is None:
@@ -135,13 +141,14 @@ def _fill_demo_town(app, store, tasks) -> bool:
     return outcome["ok"]
 
 
-def _log_in(store, tasks, clock, args, is_demo: bool):
+def _log_in(store, tasks, clock, args, is_demo: bool, unattended: bool = False):
     """Who is on duty: ``(OperatorRecord, demo login?)``, or None when the login dialog was cancelled.
 
-    With ``--screenshot`` nobody is there to type: on a demo store the demo operator (or the password-less
-    ``--operator LOGIN``) is logged in directly; on another store the screenshot is taken as the local
-    system user with the least role, operator.  Otherwise the login dialog asks, with a one-click demo
-    login on a demo store; ``--operator LOGIN`` fills in its user name.  OperatorError when no one can log in.
+    ``unattended`` (``--screenshot``, or no display): nobody is there to type.  On a demo store the demo
+    operator (or the password-less ``--operator LOGIN``) is logged in directly; otherwise a screenshot is
+    taken as the local system user with the least role, operator, and a headless console is refused.
+    Otherwise the login dialog asks, with a one-click demo login on a demo store; ``--operator LOGIN`` fills
+    in its user name.  OperatorError when no one can log in.
     """
     from console.core.roles import Role
     from console.storage.operators import OperatorBook, OperatorError, OperatorRecord
@@ -153,9 +160,14 @@ def _log_in(store, tasks, clock, args, is_demo: bool):
         login = args.operator or _demo_operator_login(store)
         if login is not None:
             demo_login = lambda: book.demo_login(login)  # noqa: E731 - bound to this store's demo operator
-    if args.screenshot is not None:
+    if unattended:
         if demo_login is not None:
+            if args.screenshot is None:
+                print("gridwatch: logged in as the demo town's duty officer (no display to log in at)",
+                      file=sys.stderr)
             return demo_login(), True
+        if args.screenshot is None:
+            raise OperatorError("logging in needs a display (or use --screenshot PATH)")
         return OperatorRecord(0, "", getpass.getuser(), Role.OPERATOR, "operator", None, False, False), False
     if demo_login is None and not any(user.has_password and not user.disabled for user in book.list()):
         raise OperatorError("no user can log in to this database: add one with "

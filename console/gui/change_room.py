@@ -37,6 +37,9 @@ log = logging.getLogger(__name__)
 
 #: How often the lease to run the detector is renewed, and the zones and alerts re-read.
 LEASE_MS = 20_000
+#: The watch starts this long after the console: its first looks (each camera's scene or stream opened)
+#: would otherwise compete with the console's own start for the GUI's interpreter.
+START_DELAY_MS = 15_000
 BUDGET_MS = 5_000
 JPEG_QUALITY = 88
 
@@ -110,11 +113,13 @@ class ChangeRoom(QObject):
         catalog.cameras_changed.connect(self._cameras_changed)
 
     # -- life --------------------------------------------------------------------------------------
-    def start(self) -> None:
+    def start(self, delay_ms: int = START_DELAY_MS) -> None:
+        """Start watching (if this console gets the lease) after ``delay_ms``; the alerts are read at once."""
         self._lease_timer.start()
         self._budget_timer.start()
         self._feeds_timer.start()
-        self._renew()
+        self.reload()
+        QTimer.singleShot(delay_ms, self, self._renew)
 
     def shutdown(self) -> None:
         """Stop the watch and give the lease up so another console can take over at once."""

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QVBoxLay
 
 from console.storage.dashboard import Dashboard, IncidentLine
 from widgets import labels
-from widgets.dashboard import AMBER, GREEN, RED, day_label, hour_label, percent
+from widgets.dashboard import AMBER, GREEN, RED, day_label, hour_label
 from widgets.dashboard_charts import BarChart, StepwiseDrawing
 
 QUIET = QColor("#66bb6a")
@@ -217,7 +217,7 @@ class BigScreenView(QWidget):
         f["overdue"].set_value(labels.format_count(dash.overdue_now), RED if dash.overdue_now else GREEN)
         f["one_key"].set_value(labels.format_count(dash.one_key_open), RED if dash.one_key_open else GREEN)
         below = dash.closure_rate is not None and dash.closure_rate < dash.reference_closure_rate
-        f["closure"].set_value(percent(dash.closure_rate), AMBER if below else GREEN)
+        f["closure"].set_value(labels.format_percent(dash.closure_rate), AMBER if below else GREEN)
         f["red"].set_value(str(len(dash.red_villages)), RED if dash.red_villages else GREEN)
 
     def _draw_map(self, dash: Dashboard) -> None:

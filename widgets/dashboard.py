@@ -25,13 +25,6 @@ def _tr(text: str) -> str:
     return QCoreApplication.translate("Dashboard", text)
 
 
-def percent(value: float | None) -> str:
-    return "—" if value is None else f"{value * 100:.1f} %"
-
-
-def duration(seconds: float | None) -> str:
-    return "—" if seconds is None else labels.format_duration(seconds)
-
 
 def day_label(epoch: int) -> str:
     return labels.local_time(epoch).strftime("%m-%d")
@@ -217,7 +210,7 @@ class DashboardView(QWidget):
         f["overdue"].set_value(labels.format_count(dash.overdue_now), RED if dash.overdue_now else None)
         f["one_key"].set_value(labels.format_count(dash.one_key_open), RED if dash.one_key_open else None)
         below = dash.closure_rate is not None and dash.closure_rate < dash.reference_closure_rate
-        f["closed"].set_value(percent(dash.closure_rate), AMBER if below else GREEN)
+        f["closed"].set_value(labels.format_percent(dash.closure_rate), AMBER if below else GREEN)
         f["closed"].setToolTip(self.tr("%1 closed of %2 reported (%3 rejected); the city's reference is 99.6 %")
                                .replace("%1", labels.format_count(dash.closed))
                                .replace("%2", labels.format_count(dash.received))
@@ -262,7 +255,7 @@ class DashboardView(QWidget):
         self.levels.set_bars(levels, [labels.level_name(lv) for lv in levels],
                              [(dash.average_close_by_level[lv] or 0) / 3600 for lv in levels],
                              [self.tr("%1: %2 on average, %3 closed").replace("%1", labels.level_name(lv))
-                              .replace("%2", duration(dash.average_close_by_level[lv]))
+                              .replace("%2", labels.format_figure_duration(dash.average_close_by_level[lv]))
                               .replace("%3", str(dash.closed_by_level[lv])) for lv in levels])
 
     def _fill_departments(self, dash: Dashboard) -> None:
@@ -270,15 +263,15 @@ class DashboardView(QWidget):
 
     def _department_cells(self, d):
         return ([d.name(self.lang), d.assessment, str(d.received), str(d.closed), str(d.overdue),
-                 duration(d.average_close_s)], RED if d.overdue else None, "")
+                 labels.format_figure_duration(d.average_close_s)], RED if d.overdue else None, "")
 
     def _fill_villages(self, dash: Dashboard) -> None:
         self.village_rows.set_rows([v for v in dash.villages if v.reported] or list(dash.villages))
 
     def _village_cells(self, v):
         return ([("● " if v.red else "○ ") + v.name(self.lang), str(v.reported), str(v.open),
-                 percent(v.unresolved_share)], RED if v.red else None,
-                self._red_tip.replace("%1", percent(v.unresolved_share)) if v.red else "")
+                 labels.format_percent(v.unresolved_share)], RED if v.red else None,
+                self._red_tip.replace("%1", labels.format_percent(v.unresolved_share)) if v.red else "")
 
     # -- clicks -----------------------------------------------------------------------------------
     def _department_clicked(self, index: QModelIndex) -> None:

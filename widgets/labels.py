@@ -170,6 +170,16 @@ def format_duration(seconds: float) -> str:
     return QCoreApplication.translate("Duration", "%1s").replace("%1", str(secs))
 
 
+def format_percent(share: float | None) -> str:
+    """A share as a percentage with one decimal, ``99.6 %``; ``—`` when there is none (nothing to divide)."""
+    return "—" if share is None else f"{share * 100:.1f} %"
+
+
+def format_figure_duration(seconds: float | None) -> str:
+    """A figure's duration (:func:`format_duration`), or ``—`` when there is none (e.g. nothing was closed)."""
+    return "—" if seconds is None else format_duration(seconds)
+
+
 def format_time_left(deadline: datetime | int, now: datetime | int) -> str:
     """The live countdown of an open incident: ``2h 13m`` or ``overdue 3h 05m``."""
     if isinstance(deadline, datetime):

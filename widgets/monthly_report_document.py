@@ -76,13 +76,6 @@ def _text(source: str) -> str:
     return QCoreApplication.translate("MonthlyReport", source)
 
 
-def percent(value: float | None) -> str:
-    return "—" if value is None else f"{value * 100:.1f} %"
-
-
-def duration(seconds: float | None) -> str:
-    return "—" if seconds is None else labels.format_duration(seconds)
-
 
 def report_title(fig: MonthFigures, lang: str) -> str:
     return _text(_TITLE).replace("%1", fig.place_name(lang) or _text(_ALL_TOWNS))
@@ -228,8 +221,8 @@ def _front_page(p: _Pages, fig: MonthFigures, taxonomy: Taxonomy, lang: str) -> 
              (_text(_REJECTED), labels.format_count(fig.rejected), None),
              (_text(_OPEN), labels.format_count(fig.open), None),
              (_text(_OVERDUE), labels.format_count(fig.overdue), RED if fig.overdue else None),
-             (_text(_CLOSURE_RATE), percent(fig.closure_rate), AMBER if below else GREEN),
-             (_text(_AVERAGE_CLOSE), duration(fig.average_close_s), None),
+             (_text(_CLOSURE_RATE), labels.format_percent(fig.closure_rate), AMBER if below else GREEN),
+             (_text(_AVERAGE_CLOSE), labels.format_figure_duration(fig.average_close_s), None),
              (_text(_RED_VILLAGES), str(len(fig.red_villages)), RED if fig.red_villages else None)]
     bw, bh, gap = (p.width - 3 * 3) / 4, 15, 3
     for k, (name, value, color) in enumerate(boxes):
@@ -328,7 +321,7 @@ def _tables(p: _Pages, fig: MonthFigures, lang: str) -> None:
         p.painter.setBrush(Qt.BrushStyle.NoBrush)
         p.painter.drawRect(p.r(label_w, p.y + 1, bar_w, 4))
         p.fill(p.r(label_w, p.y + 1, bar_w * (rate or 0), 4), color)
-        p.text(label_w + bar_w, p.y, 22, 6, percent(rate), 9,
+        p.text(label_w + bar_w, p.y, 22, 6, labels.format_percent(rate), 9,
                Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         p.y += 7
     p.text(0, p.y, p.width, 5, _text(_CLOSURE_NOTE), 7.5, color=MUTED)
@@ -338,7 +331,8 @@ def _tables(p: _Pages, fig: MonthFigures, lang: str) -> None:
     p.heading(_text(_LEVELS_TITLE))
     p.table([(_text(_LEVEL), 3, False), (_text(_CLOSED), 1, True), (_text(_AVERAGE_CLOSE), 2, True)],
             [(labels.level_name(level), labels.format_count(fig.closed_by_level.get(level, 0)),
-              duration(fig.average_close_by_level.get(level))) for level in sorted(fig.average_close_by_level)])
+              labels.format_figure_duration(fig.average_close_by_level.get(level)))
+             for level in sorted(fig.average_close_by_level)])
 
     # departments
     p.heading(_text(_DEPARTMENTS_TITLE))
@@ -346,7 +340,8 @@ def _tables(p: _Pages, fig: MonthFigures, lang: str) -> None:
         p.table([(_text(_DEPARTMENT), 3.4, False), (_text(_ASSESSMENT), 1.5, False), (_text(_RECEIVED), 1.3, True),
                  (_text(_CLOSED), 1.2, True), (_text(_OVERDUE), 1.3, True), (_text(_AVERAGE_CLOSE), 2.9, True)],
                 [(d.name(lang), d.assessment, labels.format_count(d.received), labels.format_count(d.closed),
-                  labels.format_count(d.overdue), duration(d.average_close_s)) for d in fig.departments])
+                  labels.format_count(d.overdue), labels.format_figure_duration(d.average_close_s))
+                 for d in fig.departments])
     else:
         p.text(0, p.y, p.width, 6, _text(_NO_DEPARTMENTS), 8.5, color=MUTED)
         p.y += 8
@@ -366,7 +361,8 @@ def _tables(p: _Pages, fig: MonthFigures, lang: str) -> None:
     p.table([(_text(_VILLAGE), 4, False), (_text(_REPORTED), 1.5, True), (_text(_OPEN), 1.5, True),
              (_text(_UNRESOLVED), 1.8, True), ("      " + _text(_LIGHT), 1.8, False)],
             [(v.name(lang), labels.format_count(v.reported), labels.format_count(v.open),
-              percent(v.unresolved_share) if v.reported else "—", "      " + _text(_RED if v.red else _NOT_RED))
+              labels.format_percent(v.unresolved_share) if v.reported else "—",
+              "      " + _text(_RED if v.red else _NOT_RED))
              for v in villages], decorate=dot)
     p.text(0, p.y, p.width, 5, _text(_RED_RULE).replace("%1", f"{RedLightPolicy().threshold:.0%}"), 7.5, color=MUTED)
     p.y += 6

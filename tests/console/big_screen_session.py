@@ -10,9 +10,7 @@ from __future__ import annotations
 
 import json
 import sys
-import time
 
-from PySide6.QtCore import QtMsgType, qInstallMessageHandler
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QWidget
@@ -25,36 +23,20 @@ from console.gui.taskman import TaskManager
 from console.gui.wall_windows import screen_named
 from console.storage.db import open_store
 from console.storage.dispatch import DispatchService
+from tests.console.session_support import collect_warnings, wait_for, warnings, window_placement
 
-IGNORED = ("This plugin does not support",)
-warnings: list[str] = []
-
-
-def _collect(kind, _context, message: str) -> None:
-    if kind != QtMsgType.QtDebugMsg and kind != QtMsgType.QtInfoMsg and not message.startswith(IGNORED):
-        warnings.append(message)
-
-
-def wait_for(predicate, timeout: float, what: str) -> None:
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        if time.monotonic() > deadline:
-            raise SystemExit(f"big_screen_session: {what}: not reached within {timeout} s")
-        QTest.qWait(20)
+SESSION = "big_screen_session"
 
 
 def window_report(window) -> dict:
-    g = window.geometry()
     view = window.view
-    return {"screen": window.screen().name() if window.screen() else None, "full_screen": window.isFullScreen(),
-            "visible": window.isVisible(), "geometry": [g.x(), g.y(), g.width(), g.height()],
-            "figures": {k: f.value.text() for k, f in view.figures.items()},
+    return {**window_placement(window), "figures": {k: f.value.text() for k, f in view.figures.items()},
             "figure_px": view.figures["open"].value.font().pixelSize(),
             "one_key": view.one_key.body.text(), "overdue": view.overdue.body.text()}
 
 
 def main(db: str, screen_name: str, report_path: str, png: str = "") -> int:
-    qInstallMessageHandler(_collect)
+    collect_warnings()
     app = QApplication([sys.argv[0]])
     store = open_store(db)
     tasks = TaskManager()
@@ -67,7 +49,7 @@ def main(db: str, screen_name: str, report_path: str, png: str = "") -> int:
     try:
         window = room.open_big_screen(screen_named(screen_name))
         wait_for(lambda: window.view.dashboard is not None and not window.view.is_drawing()
-                 and window.isFullScreen(), 20, "figures shown")
+                 and window.isFullScreen(), 20, "figures shown", SESSION)
         QTest.qWait(100)
         report["opened"] = window_report(window)
         if png:
@@ -75,9 +57,9 @@ def main(db: str, screen_name: str, report_path: str, png: str = "") -> int:
         refreshed_at = window.view.dashboard.at
         room.refresh()  # it refreshes itself (every REFRESH_MS and on changes): one more, now
         wait_for(lambda: window.view.dashboard.at != refreshed_at and not window.view.is_drawing(), 20,
-                 "a refresh drawn")
+                 "a refresh drawn", SESSION)
         window._screen_removed(screen_named(screen_name))  # the LED wall is unplugged
-        wait_for(lambda: window.isFullScreen(), 5, "full screen again")
+        wait_for(lambda: window.isFullScreen(), 5, "full screen again", SESSION)
         QTest.qWait(100)
         report["unplugged"] = window_report(window)
     finally:

@@ -17,11 +17,8 @@ from __future__ import annotations
 import json
 import os
 import sys
-import time
 
-from PySide6.QtCore import QtMsgType, qInstallMessageHandler
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QWidget
 
 from console.core.clock import SystemClock
@@ -33,39 +30,20 @@ from console.gui.video_room import VideoRoom
 from console.gui.wall_windows import screen_named
 from console.storage.db import open_store
 from console.storage.dispatch import DispatchService
+from tests.console.session_support import collect_warnings, wait_for, warnings, window_placement
 
-#: What Qt's offscreen platform says it cannot do (see pyproject's qt_log_ignore): not faults of the console.
-IGNORED = ("This plugin does not support",)
-warnings: list[str] = []
-
-
-def _collect(kind, _context, message: str) -> None:
-    if kind != QtMsgType.QtDebugMsg and kind != QtMsgType.QtInfoMsg and not message.startswith(IGNORED):
-        warnings.append(message)
-
-
-def wait_for(predicate, timeout: float, what: str) -> None:
-    """Run the event loop until ``predicate()`` holds; exit with a message after ``timeout`` s."""
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        if time.monotonic() > deadline:
-            raise SystemExit(f"wall_session: {what}: not reached within {timeout} s")
-        QTest.qWait(20)
+SESSION = "wall_session"
 
 
 def window_report(window) -> dict:
-    geometry = window.geometry()
     state = window.wall.state()
-    return {"screen": window.screen().name() if window.screen() else None,
-            "full_screen": window.isFullScreen(), "visible": window.isVisible(),
-            "geometry": [geometry.x(), geometry.y(), geometry.width(), geometry.height()],
-            "layout": state.layout, "cameras": state.cameras[:len(window.wall.tiles)],
+    return {**window_placement(window), "layout": state.layout, "cameras": state.cameras[:len(window.wall.tiles)],
             "tiles_with_pictures": sum(1 for tile in window.wall.tiles
                                        if tile.feed is not None and tile.feed.image is not None)}
 
 
 def main(mode: str, db: str, report_path: str) -> int:
-    qInstallMessageHandler(_collect)
+    collect_warnings()
     app = QApplication([sys.argv[0]])
     store = open_store(db)
     tasks = TaskManager()
@@ -75,7 +53,7 @@ def main(mode: str, db: str, report_path: str) -> int:
     room = VideoRoom(context, ConsoleSettings(), host)
     try:
         room.start(restore=mode == "restore")
-        wait_for(lambda: room.catalog.loaded, 10, "cameras loaded")
+        wait_for(lambda: room.catalog.loaded, 10, "cameras loaded", SESSION)
         if mode == "open":
             names = os.environ["WALL_CAMERAS"].split(",")
             ids = {camera.name: camera.id for camera in room.catalog.cameras()}
@@ -85,9 +63,9 @@ def main(mode: str, db: str, report_path: str) -> int:
                 window.wall.show_camera(ids[name], tile)
         wait_for(lambda: room.windows.windows and all(w.isFullScreen() == w.full_button.isChecked()
                                                       and w.isVisible() for w in room.windows.windows),
-                 5, "wall windows shown")
+                 5, "wall windows shown", SESSION)
         wait_for(lambda: all(window_report(w)["tiles_with_pictures"] == sum(1 for t in w.wall.tiles if t.feed)
-                             for w in room.windows.windows), 10, "pictures on every tile with a camera")
+                             for w in room.windows.windows), 10, "pictures on every tile with a camera", SESSION)
         report = {"screens": [{"name": s.name(), "geometry": [s.geometry().x(), s.geometry().y(),
                                                               s.geometry().width(), s.geometry().height()]}
                               for s in QGuiApplication.screens()],

@@ -109,13 +109,15 @@ class ChangeWatch:
 
     # -- from any thread -------------------------------------------------------------------------
     def set_zones(self, zones: Sequence[WatchedZone]) -> None:
-        """Watch exactly these zones; a zone already watched with the same polygon keeps its detector."""
+        """Watch exactly these zones; a zone already watched with the same polygon keeps its detector (and
+        takes the new ``persist``: a camera's URL may have been unknown or changed since)."""
         with self._lock:
             kept = {}
             for spec in zones:
                 current = self._zones.get(spec.zone_id)
                 if current is not None and current.spec.polygon == spec.polygon \
                         and current.spec.camera_id == spec.camera_id:
+                    current.spec = spec  # the detector goes on; whether its state is kept may have changed
                     kept[spec.zone_id] = current
                 else:
                     try:

@@ -96,6 +96,16 @@ def test_zones_keep_their_detector_unless_redrawn_and_a_bad_saved_state_is_learn
     assert ScriptedDetector.made[-1] is not first and watch.budget().zones == 1
 
 
+def test_a_zone_kept_across_a_reload_saves_its_state_once_its_camera_is_known_to_be_real():
+    saved = []
+    watch = ChangeWatch(frames({7: 50}), lambda _f: None, lambda zone, data: saved.append(zone))
+    watch.set_zones([WatchedZone(1, 7, ROOF, persist=False)])  # its camera's URL not known yet
+    watch.set_zones([WatchedZone(1, 7, ROOF, persist=True)])
+    watch.accept(1)
+    watch.visit(7)
+    assert saved == [1] and len(ScriptedDetector.made) == 1  # the same detector, its state now kept
+
+
 def test_cameras_without_a_picture_are_counted():
     watch = ChangeWatch(frames({7: 50}), lambda _f: None)
     watch.set_zones([WatchedZone(1, 7, ROOF), WatchedZone(2, 9, ROOF)])

@@ -12,10 +12,12 @@ from pathlib import Path
 
 from console import __version__
 from console.cli_args import non_negative_float
+from console.cli_audit import add_audit_parser, run_audit
 from console.cli_backup import COMMANDS as BACKUP_COMMANDS, add_backup_parsers, run_backup
 from console.cli_cameras import add_cameras_parser, run_cameras
 from console.cli_keys import add_keys_parser, run_keys
 from console.cli_map import COMMANDS as MAP_COMMANDS, add_map_parsers, run_map
+from console.cli_scorecards import add_scorecards_parser, run_scorecards
 from console.cli_users import add_users_parser, run_users
 
 EXIT_USAGE = 2
@@ -62,7 +64,9 @@ def build_parser() -> OneLineParser:
     add_map_parsers(sub)
     add_keys_parser(sub)
     add_users_parser(sub)
+    add_audit_parser(sub)
     add_backup_parsers(sub)
+    add_scorecards_parser(sub)
     return parser
 
 
@@ -83,8 +87,12 @@ def main(argv: list[str] | None = None) -> int:
             return run_keys(args, default_database_url, _fail)
         if args.command == "users":
             return run_users(args, default_database_url, _fail)
+        if args.command == "audit":
+            return run_audit(args, default_database_url, _fail)
         if args.command in BACKUP_COMMANDS:
             return run_backup(args, default_database_url, _fail)
+        if args.command == "scorecards":
+            return run_scorecards(args, default_database_url, _fail)
         if args.command in MAP_COMMANDS:
             return run_map(args, default_database_url, _fail)
         from console.gui.app import run_console

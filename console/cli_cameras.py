@@ -1,4 +1,8 @@
-"""``gridwatch cameras``: add, list, remove and import the cameras of the video wall.
+"""``gridwatch cameras``: add, list, remove and import the cameras of the video wall; aim them and ask which see a point.
+
+``cameras set NAME --direction DEG --fov DEG --range METRES`` stores where a camera looks (direction in
+degrees clockwise from north); ``cameras covering --lon X --lat Y`` prints the names of the cameras that
+see the point, closest first, one a line (see :mod:`console.core.coverage`).
 
 Like the rest of the command line, a refusal is one line on stderr and a
 non-zero exit.  URLs are shown masked; credentials never reach the terminal.
@@ -43,7 +47,20 @@ def add_cameras_parser(commands) -> None:
     load.add_argument("file", metavar="FILE.csv")
     load.set_defaults(camera_action=_import)
 
-    for action in (add, listing, remove, load):
+    aim = actions.add_parser("set", help="set where a camera looks: its field of view on the ground")
+    aim.add_argument("name", metavar="NAME")
+    aim.add_argument("--direction", type=float, metavar="DEG", help="degrees clockwise from north")
+    aim.add_argument("--fov", type=float, metavar="DEG", help="angle of view in degrees (360: a dome or PTZ)")
+    aim.add_argument("--range", type=float, metavar="METRES", dest="range_m", help="how far it sees, in metres")
+    aim.add_argument("--clear", action="store_true", help="forget the camera's field of view")
+    aim.set_defaults(camera_action=_set_view)
+
+    covering = actions.add_parser("covering", help="the cameras that see a point, closest first, one a line")
+    covering.add_argument("--lon", type=float, metavar="X", required=True, help="longitude in degrees")
+    covering.add_argument("--lat", type=float, metavar="Y", required=True, help="latitude in degrees")
+    covering.set_defaults(camera_action=_covering)
+
+    for action in (add, listing, remove, load, aim, covering):
         _add_db_option(action)
 
 
@@ -57,6 +74,7 @@ def run_cameras(args, fallback_db: Callable[[], str], fail: Fail) -> int:
     """Run a ``cameras`` subcommand; ``fallback_db`` gives the database when no ``--db`` was given."""
     from sqlalchemy.exc import SQLAlchemyError
 
+    from console.core.coverage import CoverageError
     from console.storage.cameras import CameraBook, CameraError
     from console.storage.db import StoreError, open_store
 
@@ -66,8 +84,8 @@ def run_cameras(args, fallback_db: Callable[[], str], fail: Fail) -> int:
     except StoreError as exc:
         return fail(str(exc))
     try:
-        return args.camera_action(CameraBook(store), args, fail)
-    except CameraError as exc:
+        return args.camera_action(CameraBook(store, actor="gridwatch cameras"), args, fail)
+    except (CameraError, CoverageError) as exc:
         return fail(str(exc))
     except SQLAlchemyError as exc:
         return fail(f"database error: {_first_line(exc)}")
@@ -106,6 +124,46 @@ def _import(book, args, fail: Fail) -> int:
         return 1
     if not result.added:
         return fail(f"{args.file} holds no cameras")
+    return 0
+
+
+def _set_view(book, args, fail: Fail) -> int:
+    from console.core.coverage import FieldOfView
+    from console.storage.camera_views import CameraViews
+
+    given = (args.direction, args.fov, args.range_m)
+    if args.clear:
+        if any(value is not None for value in given):
+            return fail("--clear takes no --direction, --fov or --range", 2)
+        CameraViews(book.store, actor=book.actor).set_view(args.name, None)
+        print(f"camera {book.get(args.name).name!r} has no field of view now")
+        return 0
+    camera = book.get(args.name)
+    views = CameraViews(book.store, actor=book.actor)
+    current = views.placed().get(camera.id)
+    old = current.view if current is not None else None
+    if old is None and None in given:
+        return fail(f"camera {camera.name!r} is not aimed yet: give --direction, --fov and --range", 2)
+    if old is None and camera.lon is None:
+        return fail(f"camera {camera.name!r} has no position: add --lon/--lat to it first", 2)
+    view = FieldOfView(*(new if new is not None else kept for new, kept in
+                         zip(given, (old.direction_deg, old.fov_deg, old.range_m) if old else given)))
+    views.set_view(camera.id, view)
+    print(f"camera {camera.name!r} looks {view.direction_deg:g}° from north over {view.fov_deg:g}°, "
+          f"up to {view.range_m:g} m")
+    return 0
+
+
+def _covering(book, args, fail: Fail) -> int:
+    from console.storage.camera_views import CameraViews
+
+    if not (-180 <= args.lon <= 180 and -90 <= args.lat <= 90):
+        return fail("--lon must be within ±180 and --lat within ±90", 2)
+    seen = CameraViews(book.store).covering(args.lon, args.lat)
+    for camera in seen:
+        print(camera.name)
+    if not seen:
+        print("no camera sees that point", file=sys.stderr)
     return 0
 
 

@@ -53,7 +53,7 @@ def run_keys(args, fallback_db: Callable[[], str], fail: Fail) -> int:
     except StoreError as exc:
         return fail(str(exc))
     try:
-        return args.keys_action(ApiKeyStore(store), args)
+        return args.keys_action(ApiKeyStore(store, actor="gridwatch keys"), args)
     except ApiKeyError as exc:
         return fail(str(exc))
     except SQLAlchemyError as exc:

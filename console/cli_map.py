@@ -160,7 +160,7 @@ def _devices_add(store, args, fail: Fail) -> int:
     from console.storage.positions import PositionStore
 
     kind = args.kind or ("owntracks" if "/" in args.device_id else "osmand")
-    device = PositionStore(store).add_device(args.worker, args.device_id, kind=kind)
+    device = PositionStore(store, actor="gridwatch devices").add_device(args.worker, args.device_id, kind=kind)
     print(f"registered {device.kind} device {device.unique_id!r} for {device.worker_name} ({device.grid_name})")
     return 0
 
@@ -168,7 +168,7 @@ def _devices_add(store, args, fail: Fail) -> int:
 def _devices_remove(store, args, fail: Fail) -> int:
     from console.storage.positions import PositionStore
 
-    device = PositionStore(store).remove_device(args.device_id)
+    device = PositionStore(store, actor="gridwatch devices").remove_device(args.device_id)
     print(f"removed device {device.unique_id!r} of {device.worker_name}")
     return 0
 

@@ -1,9 +1,12 @@
-"""``gridwatch users``: add the console's users and list them.
+"""``gridwatch users``: add the console's users, list them and manage them.
 
 ``users add NAME --role operator|duty|admin`` asks for the password twice on a terminal, or reads one line
 from standard input when it is not a terminal (``printf '%s\\n' "$PASSWORD" | gridwatch users add …``); the
 password is stored only as a scrypt hash.  ``users list`` prints one tab-separated line per user: login,
-display name, role, and "locked" / "disabled" when so.  Like the rest of the command line, a refusal is
+display name, role, and "locked" / "disabled" when so.  ``users role NAME ROLE``, ``users disable NAME``,
+``users enable NAME``, ``users unlock NAME`` (clear a lock-out) and ``users passwd NAME`` (a new password,
+read like ``users add``'s) manage one user; the command line acts with full rights (a shell on the server
+is administration), and each change is on the record.  Like the rest of the command line, a refusal is
 one line on stderr and a non-zero exit.
 """
 
@@ -31,7 +34,21 @@ def add_users_parser(commands) -> None:
     add.set_defaults(users_action=_add)
     listing = actions.add_parser("list", help="one tab-separated line per user: login, display name, role, state")
     listing.set_defaults(users_action=_list)
-    for action in (add, listing):
+    role = actions.add_parser("role", help="give a user another role")
+    role.add_argument("name", metavar="NAME")
+    role.add_argument("role", metavar="ROLE", choices=("operator", "duty", "admin"), help="operator, duty or admin")
+    role.set_defaults(users_action=_role)
+    managed = [add, listing, role]
+    for name, handler, help_text in (("disable", _disable, "stop a user from logging in (their records stay)"),
+                                     ("enable", _enable, "let a disabled user log in again"),
+                                     ("unlock", _unlock, "clear a user's lock-out after failed logins"),
+                                     ("passwd", _passwd, "set a user's password; asked for (or read from "
+                                                         "standard input) like for add")):
+        command = actions.add_parser(name, help=help_text)
+        command.add_argument("name", metavar="NAME")
+        command.set_defaults(users_action=handler)
+        managed.append(command)
+    for action in managed:
         _add_db_option(action)
 
 
@@ -50,7 +67,7 @@ def run_users(args, fallback_db: Callable[[], str], fail: Fail) -> int:
     from console.storage.operators import OperatorBook, OperatorError
 
     password = None
-    if args.users_action is _add:
+    if args.users_action in (_add, _passwd):
         try:
             password = _read_password()
         except (OperatorError, EOFError) as exc:
@@ -60,7 +77,8 @@ def run_users(args, fallback_db: Callable[[], str], fail: Fail) -> int:
     except StoreError as exc:
         return fail(str(exc))
     try:
-        return args.users_action(OperatorBook(store), args, password)
+        return args.users_action(OperatorBook(store, actor=f"gridwatch users {args.users_action.__name__[1:]}"),
+                                 args, password)
     except OperatorError as exc:
         return fail(str(exc))
     except SQLAlchemyError as exc:
@@ -90,7 +108,7 @@ def _add(book, args, password: str) -> int:
     from console.storage.operators import OperatorError
     if args.role not in ("operator", "duty", "admin"):  # argparse already refused; a guard for direct callers
         raise OperatorError(f"unknown role {args.role!r}")
-    record = book.add(args.name, args.role, password, display_name=args.display_name, actor="gridwatch users add")
+    record = book.add(args.name, args.role, password, display_name=args.display_name)
     print(f"added {record.role.label} {record.login!r} ({record.display_name})")
     return 0
 
@@ -100,4 +118,34 @@ def _list(book, args, _password) -> int:
     for record in book.list():
         state = "disabled" if record.disabled else ("locked" if record.locked(now) else "")
         print("\t".join((record.login, record.display_name, record.role.label, state)))
+    return 0
+
+
+def _role(book, args, _password) -> int:
+    record = book.set_role(args.name, args.role)
+    print(f"{record.login!r} is now {record.role.label}")
+    return 0
+
+
+def _disable(book, args, _password) -> int:
+    record = book.disable(args.name)
+    print(f"disabled {record.login!r}: they can no longer log in")
+    return 0
+
+
+def _enable(book, args, _password) -> int:
+    record = book.enable(args.name)
+    print(f"enabled {record.login!r}")
+    return 0
+
+
+def _unlock(book, args, _password) -> int:
+    record = book.unlock(args.name)
+    print(f"unlocked {record.login!r}")
+    return 0
+
+
+def _passwd(book, args, password: str) -> int:
+    record = book.reset_password(args.name, password)
+    print(f"new password set for {record.login!r}")
     return 0

@@ -25,6 +25,7 @@ from console.storage.map_data import LiveMap, MapPlaces, PlaceMarks
 from widgets.map_style import (INCIDENT_STATUS_COLOURS, LEVEL_SIZES, NO_PEN, OUTLINE_PENS, WORKER_STATE_COLOURS,
                                share_colour)
 from widgets.base_map import BaseMapLayer
+from widgets.fields_of_view_item import FieldsOfViewItem
 from widgets.outlines_item import OutlinesItem
 from widgets.point_cloud import PointCloudItem
 from widgets.scale_bar import ScaleBar
@@ -42,7 +43,7 @@ GRID_OUTLINES_BELOW_M = 25_000
 #: ... and village outlines when narrower than this (wider, the villages' shading and the towns'
 #: outlines say enough, and stroking two thousand outlines would cost a quarter of a frame).
 VILLAGE_OUTLINES_BELOW_M = 45_000
-_Z = {"villages": -20, "outline": -10, "tracks": 10, "incidents": 20, "cameras": 25, "workers": 30,
+_Z = {"villages": -20, "outline": -10, "views": 5, "tracks": 10, "incidents": 20, "cameras": 25, "workers": 30,
       "labels": 40, "highlight": 50}
 
 
@@ -95,6 +96,9 @@ class MapCanvas(pg.PlotWidget):
             self.addItem(item)
         self._incidents = self._scatter("incidents", size=9)
         self._cameras = self._scatter("cameras", size=12, symbol="s")
+        self._views = FieldsOfViewItem()
+        self._views.setZValue(_Z["views"])
+        self.addItem(self._views)
         self._track = pg.PlotDataItem(pen=pg.mkPen(QColor("#4fc3f7"), width=2))
         self._track.setZValue(_Z["tracks"])
         self._stops = self._scatter("tracks", size=11, symbol="o")
@@ -130,6 +134,8 @@ class MapCanvas(pg.PlotWidget):
         cams = places.cameras
         self._cameras.setData(x=cams.x, y=cams.y, data=cams.ids, brush=QBrush(QColor("#b39ddb")),
                               pen=pg.mkPen(QColor("#311b92")))
+        self._views.set_views({camera_id: (float(x), float(y)) for camera_id, x, y in
+                               zip(cams.ids.tolist(), cams.x, cams.y)}, places.camera_views)
         self._apply_visibility()
         self.show_everything()
         self._update_labels()
@@ -189,6 +195,26 @@ class MapCanvas(pg.PlotWidget):
             self._highlight.clear()
         else:
             self._highlight.setData(x=[x], y=[y])
+
+    def select_camera(self, camera_id: int | None) -> None:
+        """Brighten this camera's field of view (None: none)."""
+        self._views.set_selected(camera_id)
+
+    def set_camera_view(self, camera_id: int, view) -> None:
+        """Draw a camera's field of view as ``view`` (a FieldOfView, or None: not aimed)."""
+        self._views.set_view(camera_id, view)
+
+    def camera_view(self, camera_id: int):
+        """The field of view drawn for a camera (None: not aimed)."""
+        return self._views.view_of(camera_id)
+
+    def selected_camera(self) -> int | None:
+        """The camera whose field of view is brightened (None: none)."""
+        return self._views.selected
+
+    def selected_camera_sector(self):
+        """The selected camera's field of view as a painter path in metres (None: none drawn)."""
+        return self._views.selected_sector()
 
     def view_width_m(self) -> float:
         (x0, x1), _ = self.view.viewRange()
@@ -278,6 +304,7 @@ class MapCanvas(pg.PlotWidget):
             item.setVisible(self._visible["workers"])
         self._incidents.setVisible(self._visible["incidents"])
         self._cameras.setVisible(self._visible["cameras"])
+        self._views.setVisible(self._visible["cameras"])
         self._track.setVisible(self._visible["tracks"])
         self._stops.setVisible(self._visible["tracks"])
 

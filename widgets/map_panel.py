@@ -19,6 +19,7 @@ from console.core.workflow import OPEN_STATUSES
 from console.storage.map_data import WORKER_STATES, LiveMap, MapPlaces
 from console.storage.worker_card import GridPatrol, WorkerCard
 from widgets import labels
+from widgets.camera_aiming import CameraAiming
 from widgets.map_canvas import LAYERS, MapCanvas
 from widgets.map_cards import NEAREST_COUNT, DispatchCardView, GridPatrolView, WorkerCardView, local_day_span
 from widgets.map_style import WORKER_STATE_COLOURS
@@ -46,7 +47,9 @@ class MapPanel(QWidget):
     end) when a worker's card needs its data for a period, ``grid_patrol_requested(int, object,
     object)`` likewise for a grid's patrol (a click in a grid when grids are shown);
     ``base_map_requested()`` when the operator wants to choose the base map;
-    ``assign_requested(int, int)`` (incident id, worker id) when the operator dispatches from the map.
+    ``assign_requested(int, int)`` (incident id, worker id) when the operator dispatches from the map;
+    ``aim_requested(int, object)`` (camera id, :class:`~console.core.coverage.FieldOfView`) when the operator
+    dragged a camera's field of view to a new place (see :class:`~widgets.camera_aiming.CameraAiming`).
     """
 
     worker_selected = Signal(int)
@@ -57,6 +60,7 @@ class MapPanel(QWidget):
     grid_patrol_requested = Signal(int, object, object)
     base_map_requested = Signal()
     assign_requested = Signal(int, int)
+    aim_requested = Signal(int, object)
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
@@ -94,6 +98,13 @@ class MapPanel(QWidget):
         self.fit_action.triggered.connect(self.canvas.show_everything)
         self.base_map_action = self.toolbar.addAction(self.tr("Base map…"))
         self.base_map_action.triggered.connect(self.base_map_requested)
+        self.aim_action = self.toolbar.addAction(self.tr("Aim camera"))
+        self.aim_action.setCheckable(True)
+        self.aim_action.setEnabled(False)
+        self.aim_action.setToolTip(self.tr("Drag from the selected camera to where it looks and how far (Esc cancels)"))
+        self.aiming = CameraAiming(self.canvas, self)
+        self.selected_camera: int | None = None
+        self._aiming_allowed = False
         self.search = QLineEdit(self)
         self.search.setPlaceholderText(self.tr("Find a worker by name or grid…"))
         self.search.setClearButtonEnabled(True)
@@ -122,6 +133,9 @@ class MapPanel(QWidget):
         self.worker_card.incident_activated.connect(self._incident_clicked)
         self.worker_card.replay.position_changed.connect(lambda _t, x, y: self.canvas.highlight(x, y))
         self.dispatch_card.assign_requested.connect(self.assign_requested)
+        self.aim_action.toggled.connect(self._toggle_aiming)
+        self.aiming.aim_chosen.connect(self.aim_requested)
+        self.aiming.finished.connect(lambda: self.aim_action.setChecked(False))
 
     # -- content ----------------------------------------------------------------------------------
     def set_places(self, places: MapPlaces) -> None:
@@ -180,6 +194,38 @@ class MapPanel(QWidget):
             self.canvas.highlight(x, y)
             self.canvas.centre_on(x, y, width_m=FOCUS_WIDTH_M * 2)
         self.village_selected.emit(village_id)
+
+    def set_aiming_allowed(self, allowed: bool) -> None:
+        """Whether the operator may aim cameras here (an administrator; the core checks it too)."""
+        self._aiming_allowed = allowed
+        self.aim_action.setEnabled(allowed and self._camera_position(self.selected_camera) is not None)
+
+    def select_camera(self, camera_id: int) -> None:
+        """Ring the camera and brighten its field of view; centre on it when it is off screen."""
+        if self.aiming.active and self.aiming.camera_id != camera_id:
+            self.aiming.cancel()
+        self.selected_camera = camera_id
+        self.canvas.select_camera(camera_id)
+        self.set_aiming_allowed(self._aiming_allowed)
+        if self.places is None or (index := self.places.cameras.index_of(camera_id)) is None:
+            return
+        x, y = float(self.places.cameras.x[index]), float(self.places.cameras.y[index])
+        self.canvas.highlight(x, y)
+        (x0, x1), (y0, y1) = self.canvas.view.viewRange()
+        if not (x0 <= x <= x1 and y0 <= y <= y1):
+            self.canvas.centre_on(x, y)
+
+    def _camera_position(self, camera_id: int | None) -> tuple[float, float] | None:
+        if camera_id is None or self.places is None or (index := self.places.cameras.index_of(camera_id)) is None:
+            return None
+        return float(self.places.cameras.x[index]), float(self.places.cameras.y[index])
+
+    def _toggle_aiming(self, on: bool) -> None:
+        position = self._camera_position(self.selected_camera)
+        if on and position is not None:
+            self.aiming.start(self.selected_camera, *position)
+        elif not on and self.aiming.active:
+            self.aiming.cancel()
 
     def select_incident(self, incident_id: int) -> bool:
         """Centre on an open incident and list the nearest workers; False if it is not on the map."""

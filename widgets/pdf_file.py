@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Callable
-from pathlib import Path
 
 from PySide6.QtCore import QMarginsF
 from PySide6.QtGui import QPageLayout, QPageSize, QPdfWriter
+
+from console.atomic_file import replaced_atomically
 
 
 def write_pdf(path: str, title: str, margins_mm: QMarginsF, draw: Callable[[QPdfWriter], None]) -> None:
@@ -17,10 +16,7 @@ def write_pdf(path: str, title: str, margins_mm: QMarginsF, draw: Callable[[QPdf
     The PDF is written to a temporary file next to ``path`` and renamed over it when complete, so a
     failure leaves ``path`` as it was; :class:`OSError` when it cannot be written (Qt's writer fails
     silently, so the result is checked)."""
-    target = Path(path)
-    fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
-    os.close(fd)
-    try:
+    with replaced_atomically(path) as temp:
         writer = QPdfWriter(temp)
         writer.setPageSize(QPageSize(QPageSize.PageSizeId.A4))
         writer.setPageMargins(margins_mm, QPageLayout.Unit.Millimeter)
@@ -32,11 +28,3 @@ def write_pdf(path: str, title: str, margins_mm: QMarginsF, draw: Callable[[QPdf
         with open(temp, "rb") as written:
             if written.read(5) != b"%PDF-":
                 raise OSError(f"Qt did not write a PDF to {temp}")
-        os.chmod(temp, 0o644)
-        os.replace(temp, target)
-    except BaseException:
-        try:
-            os.unlink(temp)
-        except FileNotFoundError:
-            pass
-        raise

@@ -191,8 +191,9 @@ class QueueView(QWidget):
             self._pending_selection = None
             self._pending_deadline.stop()
 
-    def apply_filter_from_outside(self, flt: QueueFilter, description: str) -> None:
-        """Show exactly the incidents of ``flt`` (a dashboard figure that was clicked).
+    def apply_filter_from_outside(self, flt: QueueFilter, description: str, chip: str | None = None) -> None:
+        """Show exactly the incidents of ``flt`` (a dashboard figure that was clicked; ``chip``, when
+        given, says where else the filter came from, e.g. a worker selected on the map).
 
         The filter bar takes what it can show (statuses, category, level, village, source, overdue);
         the rest (a time range, a department) is named on a chip above the table with a clear button."""
@@ -214,7 +215,7 @@ class QueueView(QWidget):
             for widget in widgets:
                 widget.blockSignals(False)
         self._debounce.stop()
-        self.outside_filter.setText(self.tr("Filtered from the dashboard: %1").replace("%1", description))
+        self.outside_filter.setText(chip or self.tr("Filtered from the dashboard: %1").replace("%1", description))
         self.outside_filter.show()
         self.clear_outside_filter.show()
         self._model.set_filter(flt)
@@ -224,7 +225,7 @@ class QueueView(QWidget):
         self.outside_filter.hide()
         self.clear_outside_filter.hide()
         self._model.set_filter(self._filter_from_bar().with_(created_from=None, created_to=None, department_id=None,
-                                                             incident_ids=frozenset()))
+                                                             worker_id=None, incident_ids=frozenset()))
 
     def focus_search(self) -> None:
         self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)

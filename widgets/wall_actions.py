@@ -15,12 +15,12 @@ from console.core.roles import MANAGE_ZONES, Role, may
 from console.core.taxonomy import Taxonomy
 from console.gui.taskman import TaskManager
 from console.storage.cameras import CameraRecord
-from console.storage.dispatch import DispatchService, IncidentDraft
+from console.storage.dispatch import DispatchService
 from video.clip import ClipError
 from video.ptz import OnvifPtz, PtzError
 from widgets.camera_catalog import CameraCatalog
 from widgets.camera_feed import FeedPool
-from widgets.camera_report_dialog import CameraReportDialog
+from widgets.camera_report_dialog import DEFAULT_SUBITEM, CameraReport, CameraReportDialog
 from widgets.evidence import DISK_FULL, EvidenceError, save_image, snapshot
 from widgets.guard import guarded
 from widgets.ptz_panel import PtzPanel
@@ -38,15 +38,36 @@ def clip_error_text(path: str, exc: BaseException) -> str:
     return str(exc)
 
 
+#: Settings key of the sub-item last reported from a camera (the report dialog starts on it).
+LAST_SUBITEM_KEY = "camera_report/last_subitem"
+
+
 class WallDialogs:
-    """The questions the wall's actions ask (modal dialogs); tests replace them. None means cancelled."""
+    """The questions the wall's actions ask (modal dialogs); tests replace them. None means cancelled.
 
-    def __init__(self, taxonomy: Taxonomy, lang: str):
-        self.taxonomy, self.lang = taxonomy, lang
+    ``settings`` (a :class:`~console.gui.settings.ConsoleSettings`) remembers the last sub-item reported
+    from a camera across sessions; ``suggest_with`` — (task manager, dispatch service), set by
+    :class:`WallActions` — lets the report dialog offer who to dispatch it to."""
 
-    def report(self, parent: QWidget | None, camera: CameraRecord, picture: QImage) -> IncidentDraft | None:
-        dialog = CameraReportDialog(camera, picture, self.taxonomy, self.lang, parent)
-        return dialog.draft() if dialog.exec() == QDialog.DialogCode.Accepted else None
+    def __init__(self, taxonomy: Taxonomy, lang: str, settings=None):
+        self.taxonomy, self.lang, self.settings = taxonomy, lang, settings
+        self.suggest_with: tuple[TaskManager, DispatchService] | None = None
+        self._last_subitem = settings.text(LAST_SUBITEM_KEY, DEFAULT_SUBITEM) if settings else DEFAULT_SUBITEM
+
+    def report(self, parent: QWidget | None, camera: CameraRecord, picture: QImage) -> CameraReport | None:
+        tasks, service = self.suggest_with or (None, None)
+        dialog = CameraReportDialog(camera, picture, self.taxonomy, self.lang, _window_of(parent),
+                                    subitem=self._last_subitem, tasks=tasks, service=service)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return None
+        self.remember_subitem(dialog.subitem.currentData())
+        return dialog.report()
+
+    def remember_subitem(self, subitem: str) -> None:
+        """The sub-item the next camera report starts on."""
+        self._last_subitem = subitem
+        if self.settings is not None:
+            self.settings.set(LAST_SUBITEM_KEY, subitem)
 
     def save_path(self, parent: QWidget | None, title: str, name: str, filters: str) -> str | None:
         path, _ = QFileDialog.getSaveFileName(parent, title, name, filters)
@@ -59,7 +80,13 @@ class WallDialogs:
         return seconds if ok else None
 
     def show_error(self, parent: QWidget | None, title: str, message: str) -> None:
-        QMessageBox.warning(parent, title, message)
+        QMessageBox.warning(_window_of(parent), title, message)
+
+
+def _window_of(widget: QWidget | None) -> QWidget | None:
+    """The window holding ``widget``: dialogs belong to it, not to the wall, whose black style sheet
+    would cascade into them (dark text on black in the light theme)."""
+    return widget.window() if widget is not None else None
 
 
 class WallActions(QObject):
@@ -79,6 +106,8 @@ class WallActions(QObject):
         super().__init__(parent)
         self.catalog, self.pool, self.tasks, self.service = catalog, pool, tasks, service
         self.operator, self.dialogs = operator, dialogs
+        if getattr(dialogs, "suggest_with", None) is None:
+            dialogs.suggest_with = (tasks, service)
         self.wall: VideoWall | None = None
         self._ptz_panels: dict[int, PtzPanel] = {}
         self.report_action = QAction(self.tr("Report &incident from camera…"), self)
@@ -235,14 +264,23 @@ class WallActions(QObject):
         if taken is None:
             return
         camera, picture = taken
-        draft = self.dialogs.report(self.wall, camera, picture)
-        if draft is None:
+        answer = self.dialogs.report(self.wall, camera, picture)
+        if answer is None:
             return
-        self.tasks.write(self.service.report, draft, self.operator,
-                         on_done=guarded(self, lambda me, incident_id: me._reported(incident_id)),
+        report = answer if isinstance(answer, CameraReport) else CameraReport(answer)
+        if report.assignee is None:
+            call = functools.partial(self.service.report, report.draft, self.operator)
+        else:  # report, accept and assign: one transaction, so there is never half a job
+            call = functools.partial(self.service.report_and_dispatch, report.draft, self.operator,
+                                     worker_id=report.assignee.worker_id,
+                                     department_ids=report.assignee.department_ids)
+        dispatched = report.assignee is not None
+        self.tasks.write(call,
+                         on_done=guarded(self, lambda me, incident_id: me._reported(incident_id, dispatched)),
                          on_error=guarded(self, lambda me, exc: me.dialogs.show_error(
                              me.wall, QCoreApplication.translate("WallActions", "Report from camera"), str(exc))))
 
-    def _reported(self, incident_id: int) -> None:
-        self.message.emit(self.tr("Incident reported from camera"))
+    def _reported(self, incident_id: int, dispatched: bool = False) -> None:
+        self.message.emit(self.tr("Incident reported from camera and dispatched") if dispatched
+                          else self.tr("Incident reported from camera"))
         self.incident_reported.emit(incident_id)

@@ -14,6 +14,7 @@ Its Yangxunqiao is the town-scale Yangxunqiao, identical for the same seed.
 from __future__ import annotations
 
 import random
+import zlib
 from dataclasses import dataclass, field
 
 from console.demo import names
@@ -259,7 +260,8 @@ class DepartmentUnit:
 
 @dataclass(frozen=True)
 class CameraSite:
-    """A camera of the video wall; ``url`` is ``demo:<scene>`` (a generated picture)."""
+    """A camera of the video wall; ``url`` is ``demo:<scene>`` (a generated picture); it looks along
+    ``direction`` (degrees clockwise from north) over ``fov`` degrees and ``range_m`` metres."""
 
     name: str
     url: str
@@ -267,6 +269,15 @@ class CameraSite:
     lat: float
     grid: int
     group: str
+    direction: float = 0.0
+    fov: float = 60.0
+    range_m: float = 100.0
+
+
+#: Each group's angle of view and range (degrees, metres): a high camera over the roofs sees far and
+#: wide, a gate or market camera a street's width.
+CAMERA_VIEWS = {"高位鹰眼": (90.0, 400.0), "主干道": (50.0, 150.0), "重点部位": (70.0, 80.0),
+                "河道": (60.0, 200.0), "村庄": (75.0, 90.0)}
 
 
 @dataclass(frozen=True)
@@ -350,7 +361,10 @@ def _add_yangxunqiao(world: DemoWorld, seed: int, district: str) -> None:
             grid = rng.choice(candidates)
             lon = world.grids[grid].lon + rng.uniform(-0.001, 0.001)
             lat = world.grids[grid].lat + rng.uniform(-0.001, 0.001)
-        world.cameras.append(CameraSite(name, f"demo:{scene}", round(lon, 6), round(lat, 6), grid, group))
+        fov, range_m = CAMERA_VIEWS[group]
+        direction = float(zlib.crc32(name.encode("utf-8")) % 72 * 5)  # fixed per camera, not drawn from rng
+        world.cameras.append(CameraSite(name, f"demo:{scene}", round(lon, 6), round(lat, 6), grid, group,
+                                        direction, fov, range_m))
 
 
 def _add_grids_and_workers(world: DemoWorld, rng: random.Random, villages, grid_counts, worker_counts,

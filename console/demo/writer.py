@@ -56,6 +56,7 @@ from console.demo.incident_table import compiled_ddl
 from console.demo.photos import PHOTOGRAPHED_SUBITEMS, incident_photo
 from console.demo.places import DemoWorld, build_world
 from console.demo.zones import watch_zone_rows
+from console.storage import audit_chain
 from console.storage.boundaries import INSERT_BOUNDARY_SQL
 from console.storage.db import Store
 from console.storage.dispatch import NUMBER_DIGITS_KEY
@@ -292,6 +293,7 @@ class _BulkLoader:
                                f"Audit trail: {min(written, first + _AUDIT_SLICE - 1):,} of {written:,} incidents")
         state.check()
         orders = self._insert_supervision_orders(supervisions, history.number_digits)
+        audit_chain.seal_bulk(db, state, span=(0.80, 0.81))
         state.set_progress(0.81, "Indexing the audit trail and the department links")
         self._create_load_indexes()
         # Done here, where a large history would otherwise wait for the helper process.
@@ -334,7 +336,7 @@ class _BulkLoader:
             raise DemoDataError(f"this database already holds {what}; replace it to write again")
         self.state.set_progress(0.005, "Removing the old demo data")
         triggers = self.db.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' "
-                                   "AND tbl_name = 'audit_entries'").fetchall()
+                                   "AND tbl_name IN ('audit_entries', 'audit_seals')").fetchall()
         for name, _sql in triggers:  # the append-only guard; restored below, in the same transaction
             self.db.execute(f'DROP TRIGGER "{name}"')
         self.db.execute("DELETE FROM change_alerts")
@@ -347,6 +349,7 @@ class _BulkLoader:
         for table in ("workers", "grids", "villages", "departments", "towns"):
             self.db.execute(f"DELETE FROM {table}")
         self.db.execute("DELETE FROM meta WHERE key LIKE 'demo.%'")
+        audit_chain.restart_chain(self.db)  # the trail it sealed is gone
         for _name, sql in triggers:
             self.db.execute(sql)
 
@@ -369,9 +372,10 @@ class _BulkLoader:
                        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                        [(i + 1, d.code, d.town + 1, d.name_zh, d.name_en, d.kind, d.staff, d.assessment)
                         for i, d in enumerate(world.departments)])
-        db.executemany("INSERT INTO cameras (name, url, sub_url, lon, lat, grid_id, group_name) "
-                       "VALUES (?, ?, NULL, ?, ?, ?, ?) ON CONFLICT (name) DO NOTHING",
-                       [(c.name, c.url, c.lon, c.lat, c.grid + 1, c.group) for c in world.cameras])
+        db.executemany("INSERT INTO cameras (name, url, sub_url, lon, lat, grid_id, group_name, view_direction, "
+                       "view_angle, view_range) VALUES (?, ?, NULL, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (name) DO NOTHING",
+                       [(c.name, c.url, c.lon, c.lat, c.grid + 1, c.group, c.direction, c.fov, c.range_m)
+                        for c in world.cameras])
         db.executemany("INSERT INTO operators (login, display_name, role) VALUES (?, ?, ?) "
                        "ON CONFLICT (login) DO NOTHING",
                        [(o.login, o.display_name, o.role) for o in world.operators])

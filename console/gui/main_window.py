@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (QApplication, QDockWidget, QLabel, QMainWindow, Q
 
 from console import __version__
 from console.core.roles import Role
+from console.gui.admin_desk import AdminDesk
 from console.gui.context import ConsoleContext
 from console.gui.dashboard_room import DashboardRoom
 from console.gui.duties import BackgroundDuties
@@ -22,17 +23,23 @@ from console.gui.follow_up_desk import FollowUpDesk
 from console.gui.live_sync import LiveSync
 from console.storage.presence import HEARTBEAT_S, PresenceBook, new_console_id
 from console.gui.map_room import MapRoom
+from console.gui.replay_room import ReplayRoom
 from console.gui.position_intake import PositionIntake
 from console.gui.reports_desk import ReportsDesk
+from console.gui.scorecard_room import ScorecardRoom
+from console.gui.selection import Selection
 from console.gui.settings import ConsoleSettings
+from console.gui.situation_links import SituationLinks
 from console.gui.theme import THEMES, apply_theme
 from console.gui.video_room import VideoRoom
 from widgets.alarm_bar import OneKeyAlarmBar
+from widgets.command_palette import install_command_palette
 from widgets.guard import guarded
 from widgets.incident_actions import IncidentActions
 from widgets.incident_detail import IncidentDetailPane
 from widgets.queue_model import IncidentQueueModel
 from widgets.queue_view import QueueView
+from widgets.quick_dispatch import QuickDispatch
 
 SETTINGS_KEY = "main_window"
 REFRESH_INTERVAL_MS = 3_000
@@ -58,17 +65,23 @@ class MainWindow(QMainWindow):
         self.queue_view = QueueView(self.queue_model, self.actions, self)
         self.alarm_bar = OneKeyAlarmBar(context.store, context.tasks, context.service, context.operator,
                                         context.lang, self)
+        self.quick_dispatch = QuickDispatch(context.tasks, context.service, context.operator, context.lang,
+                                            self.actions, self.alarm_bar, self)  # D: keyboard dispatch
         self.detail = IncidentDetailPane(context.tasks, context.service, context.lang, self)
         self.duties = BackgroundDuties(context, simulation_speed, parent=self)
         self.video = VideoRoom(context, settings, self)
         self.map = MapRoom(context, settings, self)
+        self.replay = ReplayRoom(context, self)  # the situation replay window (View menu)
         self.dashboard = DashboardRoom(context, parent=self)
+        self.scorecards = ScorecardRoom(context, parent=self)  # computes nothing until its dock is first shown
         self.follow_ups = FollowUpDesk(context, self)
         self.reports = ReportsDesk(context, self)
         self.live_sync = LiveSync(context.store, self)
         self.presence = PresenceBook(context.store, context.clock)
         self.console_id = new_console_id()
         self.changes = ChangeRoom(context, self.video.catalog, self.video.pool, self.console_id, self)
+        self.admin = AdminDesk(context, self)  # the Administration window, for administrators
+        self.selection = Selection(self)  # what the operator looks at, answered by the queue, map and wall
         self._closing = False
         self._announced: int | None = None  # the incident this console last told the others it shows
         self._presence_timer = QTimer(self, interval=HEARTBEAT_S * 1000)
@@ -104,6 +117,9 @@ class MainWindow(QMainWindow):
         self.tabifyDockWidget(self.detail_dock, self.changes_dock)
         self.tabifyDockWidget(self.wall_dock, self.map_dock)
         self.tabifyDockWidget(self.wall_dock, self.dashboard_dock)
+        self.scorecards_dock = self._add_dock(self.scorecards.view, "scorecards", self.tr("Scorecards"),
+                                              Qt.DockWidgetArea.LeftDockWidgetArea)
+        self.tabifyDockWidget(self.dashboard_dock, self.scorecards_dock)
         self.detail_dock.raise_()
         self.wall_dock.raise_()
         self.resizeDocks([self.wall_dock, self.detail_dock], [660, 360], Qt.Orientation.Horizontal)
@@ -111,14 +127,19 @@ class MainWindow(QMainWindow):
         self._build_status_bar()
 
         self.queue_view.current_changed.connect(self.detail.show_row)
-        self.queue_view.current_changed.connect(lambda row: row is not None and self.map.show_incident(row.id))
-        self.map.panel.incident_selected.connect(self.queue_view.select_incident)
+        self.links = SituationLinks(context, self.selection, self.queue_view, self.detail, self.map, self.video,
+                                    self.alarm_bar, self)
+        self.links.message.connect(lambda message: self.statusBar().showMessage(message, 10_000))
         self.map.incident_assigned.connect(lambda incident_id: (self._refresh(), self.detail.reload(incident_id)))
         self.map.message.connect(lambda message: self.statusBar().showMessage(message, 10_000))
         self.map_dock.visibilityChanged.connect(self.map.set_shown)
         self.dashboard_dock.visibilityChanged.connect(self.dashboard.set_shown)
         self.dashboard.filter_requested.connect(self._filter_from_dashboard)
         self.dashboard.message.connect(lambda message: self.statusBar().showMessage(message, 10_000))
+        self.scorecards_dock.visibilityChanged.connect(self.scorecards.set_shown)
+        self.scorecards.filter_requested.connect(self.queue_view.apply_filter_from_outside)
+        self.scorecards.message.connect(lambda message: self.statusBar().showMessage(message, 10_000))
+        self.map.places_loaded.connect(self.replay.set_places)
         self.map.places_loaded.connect(lambda places: self.follow_ups.set_names(
             dict(zip(places.villages.ids.tolist(), places.villages.names)),
             dict(zip(places.workers.ids.tolist(), places.workers.names))))
@@ -136,9 +157,11 @@ class MainWindow(QMainWindow):
         self.actions.incident_changed.connect(lambda _id: self.alarm_bar.refresh())
         self.actions.action_failed.connect(
             lambda _id, message: self.statusBar().showMessage(message, 10_000))
-        self.alarm_bar.incident_activated.connect(self.queue_view.select_incident)
         self.alarm_bar.alarm_acknowledged.connect(lambda _id: self.queue_model.refresh())
         self.alarm_bar.alarm_raised.connect(self._on_alarm)
+        self.quick_dispatch.incident_dispatched.connect(lambda incident_id: (self._refresh(),
+                                                                             self.detail.reload(incident_id)))
+        self.quick_dispatch.message.connect(lambda message: self.statusBar().showMessage(message, 10_000))
         self.duties.store_changed.connect(self._refresh)
         self.duties.duty_failed.connect(lambda message: self.statusBar().showMessage(message, 10_000))
         self.queue_model.query_failed.connect(lambda message: self.statusBar().showMessage(message, 10_000))
@@ -150,7 +173,7 @@ class MainWindow(QMainWindow):
         self.changes.change_linked.connect(self.detail.reload)
         self.changes.waiting_changed.connect(lambda count: self.changes_dock.setWindowTitle(
             self.tr("Changes (%1)").replace("%1", str(count)) if count else self.tr("Changes")))
-        self.changes.camera_requested.connect(self._show_camera)
+        self.changes.camera_requested.connect(self.selection.select_camera)
         self.changes.message.connect(lambda message: self.statusBar().showMessage(message, 10_000))
         self.video.pool.frame_cap_changed.connect(self._frame_cap_changed)
         self.video.catalog.load_failed.connect(lambda message: self.statusBar().showMessage(message, 10_000))
@@ -215,7 +238,7 @@ class MainWindow(QMainWindow):
         toolbar.setObjectName("toolbar_dispatch")
         toolbar.setIconSize(QSize(22, 22))
         toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-        for action in self.actions.all():
+        for action in [*self.actions.all(), self.quick_dispatch.action]:
             incident_menu.addAction(action)
             toolbar.addAction(action)
         refresh = QAction(self.tr("&Refresh"), self, shortcut=QKeySequence.StandardKey.Refresh)
@@ -235,6 +258,8 @@ class MainWindow(QMainWindow):
         view_menu.addAction(self.wall_dock.toggleViewAction())
         view_menu.addAction(self.map_dock.toggleViewAction())
         view_menu.addAction(self.dashboard_dock.toggleViewAction())
+        view_menu.addAction(self.replay.action)
+        view_menu.addAction(self.scorecards_dock.toggleViewAction())
         big_screen_menu = view_menu.addMenu(self.tr("&Big screen on"))
         big_screen_menu.aboutToShow.connect(lambda: _fill_screens_menu(big_screen_menu, self.dashboard.open_big_screen))
         view_menu.addAction(self.tasks_dock.toggleViewAction())
@@ -261,10 +286,14 @@ class MainWindow(QMainWindow):
             lang_group.addAction(action)
             language_menu.addAction(action)
 
+        admin_menu = bar.addMenu(self.tr("&Administration"))
+        admin_menu.addAction(self.admin.action)
+
         help_menu = bar.addMenu(self.tr("&Help"))
         about = QAction(self.tr("&About Gridwatch"), self)
         about.triggered.connect(self._about)
         help_menu.addAction(about)
+        self.command_palette = install_command_palette(self, help_menu)  # Ctrl+K: every command by name
 
     def _build_status_bar(self) -> None:
         status = self.statusBar()
@@ -371,24 +400,19 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(self.tr("Suspected construction on %1 — see Changes").replace("%1", camera_name),
                                      15_000)
 
-    def _show_camera(self, camera_id: int) -> None:
-        self.wall_dock.show()
-        self.wall_dock.raise_()
-        self.video.wall.show_camera(camera_id)
-
     def _show_subject(self, kind: str, subject_id: int) -> None:
         """A follow-up task was opened: show its village or worker (with their track) on the map."""
         self.map_dock.show()
         self.map_dock.raise_()
         if kind == "worker":
-            self.map.panel.select_worker(subject_id)
+            self.selection.select_worker(subject_id)
         else:
-            self.map.panel.select_village(subject_id)
+            self.selection.select_village(subject_id)
 
     def _show_incident(self, incident_id: int) -> None:
         """A supervision order was opened: select its incident in the queue, or show it if the filter hides it."""
-        if not self.queue_view.select_incident(incident_id):
-            self.detail.show_incident(incident_id)
+        self.selection.select_incident(incident_id)
+        if (row := self.queue_view.current_row()) is None or row.id != incident_id:
             self.statusBar().showMessage(self.tr("The incident is not in the queue as filtered; shown in Incident"),
                                          10_000)
         self.detail_dock.show()
@@ -422,7 +446,9 @@ class MainWindow(QMainWindow):
         self._presence_timer.stop()
         self.context.tasks.write(self.presence.leave, self.console_id)
         self.map.stop()
+        self.replay.stop()
         self.dashboard.stop()
+        self.scorecards.stop()
         self.changes.shutdown()
         if self.intake is not None:
             self.intake.stop()

@@ -7,9 +7,11 @@ import logging
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from console.core.clock import Clock
+from console.core.roles import MANAGE_CAMERAS, may
 from console.core.workflow import Status
 from console.gui.context import ConsoleContext
 from console.gui.settings import ConsoleSettings
+from console.storage.camera_views import CameraViews
 from console.storage.db import Store
 from console.storage.dispatch import DispatchService
 from console.storage.follow_ups import TaskDraft
@@ -60,6 +62,11 @@ class MapRoom(QObject):
         self.panel.base_map_requested.connect(self.choose_base_map)
         self.panel.canvas.base_map_failed.connect(self.message)
         self.panel.assign_requested.connect(self._assign)
+        self.panel.aim_requested.connect(self._aim)
+        self.panel.set_aiming_allowed(may(context.role, MANAGE_CAMERAS))
+        # Bound to the logged-in operator: the core refuses aiming to anyone but an administrator.
+        self.camera_views = CameraViews(context.store, clock=context.clock).for_operator(context.role,
+                                                                                         context.operator)
 
     def start(self) -> None:
         self.context.tasks.read(load_places_and_watch, self.context.store, self.context.clock,
@@ -93,6 +100,22 @@ class MapRoom(QObject):
         self._reading = True
         self.context.tasks.read(read_and_watch, self.reader, self.watch, on_done=self._live_read,
                                 on_error=self._live_failed)
+
+    def _aim(self, camera_id: int, view) -> None:
+        """The operator dragged a camera's field of view: store it, or put the old one back if refused."""
+        before = self.places.camera_views.get(camera_id) if self.places is not None else None
+
+        def stored(_none) -> None:
+            if self.places is not None:
+                self.places.camera_views[camera_id] = view
+            self.message.emit(self.tr("Camera aimed: %1° from north over %2°, up to %3 m")
+                              .replace("%1", f"{view.direction_deg:.0f}").replace("%2", f"{view.fov_deg:g}")
+                              .replace("%3", f"{view.range_m:.0f}"))
+
+        def refused(exc: BaseException) -> None:
+            self.panel.canvas.set_camera_view(camera_id, before)
+            self._failed(self.tr("The camera could not be aimed"), exc)
+        self.context.tasks.write(self.camera_views.set_view, camera_id, view, on_done=stored, on_error=refused)
 
     def show_incident(self, incident_id: int) -> None:
         """The queue selected an incident: centre the map on it if it is open and placed."""

@@ -26,10 +26,12 @@ class VideoRoom:
     def __init__(self, context: ConsoleContext, settings: ConsoleSettings, parent: QWidget,
                  options: CaptureOptions | None = None):
         self.settings = settings
-        self.catalog = CameraCatalog(CameraBook(context.store), context.tasks, parent)
+        # Bound to the logged-in operator: the core refuses camera edits to anyone but an administrator.
+        book = CameraBook(context.store, clock=context.clock).for_operator(context.role, context.operator)
+        self.catalog = CameraCatalog(book, context.tasks, parent)
         self.pool = FeedPool(options, parent)
         self.actions = WallActions(self.catalog, self.pool, context.tasks, context.service, context.operator,
-                                   WallDialogs(context.taxonomy, context.lang), parent)
+                                   WallDialogs(context.taxonomy, context.lang, settings), parent)
         self.library = SettingsLayoutLibrary(settings)
         self.panel = WallPanel(self.catalog, self.pool, self.library, parent)
         self.wall = self.panel.wall

@@ -5,6 +5,11 @@ from :mod:`secrets`, 256 bits of entropy, so nobody can guess it from its hash h
 the hash is; slow hashes defend *low*-entropy passwords against guessing.  A fast hash also
 lets every request be checked by one indexed look-up of the hash (no per-key salt to try),
 which matters at hundreds of reports a second.  The key itself is never stored or logged.
+
+Issuing and revoking are an administrator's (:data:`~console.core.roles.MANAGE_KEYS`), checked here in
+the core for a store bound to a logged-in operator (:mod:`console.storage.acting`); each is one
+transaction with an audit entry whose ``subject`` is ``api_key:<id>``.  A revoked key fails the very
+next :meth:`ApiKeyStore.verify`: nothing caches a key's state.
 """
 
 from __future__ import annotations
@@ -19,8 +24,10 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from console.core.clock import Clock, SystemClock
+from console.core.roles import MANAGE_KEYS, Role
+from console.storage.acting import Acting
 from console.storage.db import Store
-from console.storage.models import ApiKey
+from console.storage.models import ApiKey, AuditEntry
 
 #: The kinds of client a key may be issued for.
 KINDS = ("open311", "device")
@@ -44,6 +51,7 @@ class ApiKeyRecord:
 
     @property
     def active(self) -> bool:
+        """Not revoked: the key works."""
         return self.revoked_at is None
 
 
@@ -52,15 +60,21 @@ def hash_key(key: str) -> str:
     return hashlib.sha256(key.encode("utf-8")).hexdigest()
 
 
-class ApiKeyStore:
-    """The store's API keys; each change is one transaction."""
+class ApiKeyStore(Acting):
+    """The store's API keys; each change is one transaction with an audit entry.
 
-    def __init__(self, store: Store, clock: Clock | None = None):
+    Built plainly it acts with full rights (the command line); bound by :meth:`for_operator`, issuing and
+    revoking need an administrator."""
+
+    def __init__(self, store: Store, clock: Clock | None = None, *, role: Role | str = Role.SYSTEM,
+                 actor: str = "system"):
         self.store = store
         self.clock = clock or SystemClock()
+        self._bind(role, actor)
 
     def issue(self, kind: str, name: str) -> tuple[ApiKeyRecord, str]:
         """A new key for client ``name``: its record and the key, which exists nowhere else afterwards."""
+        self.check_role(MANAGE_KEYS)
         if kind not in KINDS:
             raise ApiKeyError(f"unknown key kind {kind!r}; known: {', '.join(KINDS)}")
         name = name.strip()
@@ -77,22 +91,30 @@ class ApiKeyStore:
             with self.store.sessions.begin() as session:
                 if session.scalar(select(ApiKey.id).where(ApiKey.name == name)) is not None:
                     raise ApiKeyError(f"a key named {name!r} exists already; choose another name")
-                row = ApiKey(name=name, kind=kind, key_hash=hash_key(key), created_at=self.clock.now())
+                now = self.clock.now()
+                row = ApiKey(name=name, kind=kind, key_hash=hash_key(key), created_at=now)
                 session.add(row)
                 session.flush()
+                session.add(self._audit(row, now, "issue_key", f"{kind} key {name}"))
                 return _record(row), key
         except IntegrityError:  # another process took the name between the check and the insert
             raise ApiKeyError(f"a key named {name!r} exists already; choose another name") from None
 
     def revoke(self, name: str) -> ApiKeyRecord:
         """Stop the key named ``name`` from working, at once (revoking twice keeps the first time)."""
+        self.check_role(MANAGE_KEYS)
         with self.store.sessions.begin() as session:
             row = session.scalar(select(ApiKey).where(ApiKey.name == name))
             if row is None:
                 raise ApiKeyError(f"no key named {name!r}")
             if row.revoked_at is None:
                 row.revoked_at = self.clock.now()
+                session.add(self._audit(row, row.revoked_at, "revoke_key", f"{row.kind} key {row.name}"))
             return _record(row)
+
+    def _audit(self, row: ApiKey, at: datetime, action: str, note: str) -> AuditEntry:
+        return AuditEntry(incident_id=None, subject=f"api_key:{row.id}", at=at, actor=self.actor, action=action,
+                          note=note[:500])
 
     def list(self) -> list[ApiKeyRecord]:
         """Every key, revoked ones too, oldest first."""

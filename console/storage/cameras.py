@@ -5,6 +5,12 @@ whose centre is nearest, when one is within :data:`GRID_RADIUS_KM`, and so to
 that grid's village.  Stream and ONVIF URLs may carry credentials: records offer
 :attr:`CameraRecord.masked_url`, and no :class:`CameraError` message holds a
 user name or password.
+
+Adding, changing, removing and importing cameras are an administrator's
+(:data:`~console.core.roles.MANAGE_CAMERAS`), checked here in the core for a book bound to a
+logged-in operator (:mod:`console.storage.acting`; a plain book is the command line, with full
+rights); each is one transaction with an audit entry whose ``subject`` is ``camera:<id>``
+(``cameras`` for an import), never with a URL.
 """
 
 from __future__ import annotations
@@ -20,11 +26,14 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from console.core.clock import Clock, SystemClock
 from console.core.geo import EARTH_RADIUS_M
 from console.core.nearest import distances_m
+from console.core.roles import MANAGE_CAMERAS, Role
+from console.storage.acting import Acting
 from console.storage.camera_csv import CameraCsvError, CsvRow, read_camera_csv, write_camera_csv
 from console.storage.db import Store
-from console.storage.models import Camera, Grid, Village
+from console.storage.models import AuditEntry, Camera, Grid, Village
 from console.storage.url_checks import check_onvif_url, check_source_url
 from video.sources import mask_url
 
@@ -78,11 +87,17 @@ class CsvImport:
     errors: list[str] = field(default_factory=list)
 
 
-class CameraBook:
-    """The store's cameras; each write is one transaction, each refusal a :class:`CameraError`."""
+class CameraBook(Acting):
+    """The store's cameras; each write is one transaction, each refusal a :class:`CameraError`.
 
-    def __init__(self, store: Store):
+    Built plainly it acts with full rights (the command line); bound by :meth:`for_operator`, every
+    write needs an administrator (:class:`~console.core.roles.PermissionDenied` otherwise)."""
+
+    def __init__(self, store: Store, *, role: Role | str = Role.SYSTEM, actor: str = "system",
+                 clock: Clock | None = None):
         self.store = store
+        self.clock = clock or SystemClock()
+        self._bind(role, actor)
 
     def list(self) -> list[CameraRecord]:
         """All cameras in the order they were added."""
@@ -97,6 +112,7 @@ class CameraBook:
     def add(self, name: str, url: str, *, sub_url: str | None = None, onvif_url: str | None = None,
             lon: float | None = None, lat: float | None = None, group: str = "") -> CameraRecord:
         """Add a camera; its grid and village follow from ``lon``/``lat``."""
+        self.check_role(MANAGE_CAMERAS)
         values = _checked(dict(name=name, url=url, sub_url=sub_url, onvif_url=onvif_url, lon=lon, lat=lat,
                                group=group))
         try:
@@ -105,6 +121,7 @@ class CameraBook:
                 camera = _new_camera(session, values)
                 session.add(camera)
                 session.flush()
+                session.add(self._audit(f"camera:{camera.id}", "add_camera", f"camera {camera.name}"))
                 return _record_of(session, camera.id)
         except IntegrityError:
             self._raise_if_name_taken(values["name"])
@@ -112,6 +129,7 @@ class CameraBook:
 
     def update(self, camera_id: int, **fields) -> CameraRecord:
         """Change some of :data:`UPDATABLE_FIELDS`; a new ``lon``/``lat`` moves the camera's grid."""
+        self.check_role(MANAGE_CAMERAS)
         unknown = sorted(set(fields) - set(UPDATABLE_FIELDS))
         if unknown:
             raise CameraError(f"a camera has no field {unknown[0]!r}; it has " + ", ".join(UPDATABLE_FIELDS))
@@ -123,6 +141,8 @@ class CameraBook:
                     _refuse_taken_name(session, changes["name"])
                 _apply(session, camera, changes)
                 session.flush()
+                session.add(self._audit(f"camera:{camera.id}", "update_camera",
+                                        f"camera {camera.name}: " + ", ".join(sorted(changes))))
                 return _record_of(session, camera.id)
         except IntegrityError:
             if "name" in changes:
@@ -131,10 +151,12 @@ class CameraBook:
 
     def remove(self, name_or_id: str | int) -> CameraRecord:
         """Remove a camera; returns it as it was."""
+        self.check_role(MANAGE_CAMERAS)
         with self.store.sessions.begin() as session:
             camera = _find(session, name_or_id)
             record = _record_of(session, camera.id)
             session.delete(camera)
+            session.add(self._audit(f"camera:{record.id}", "remove_camera", f"camera {record.name}"))
         return record
 
     def import_csv(self, source: str | bytes | os.PathLike) -> CsvImport:
@@ -142,6 +164,7 @@ class CameraBook:
 
         Lines that are not valid cameras are skipped and reported as ``"line 7: why"``;
         a file that is not a camera list at all raises :class:`CameraError`."""
+        self.check_role(MANAGE_CAMERAS)
         try:
             rows = read_camera_csv(source)
         except CameraCsvError as exc:
@@ -161,6 +184,9 @@ class CameraBook:
                     first_line[values["name"]] = row.line
                     session.add(_new_camera(session, values))
                     result.added.append(values["name"])
+                if result.added:
+                    session.add(self._audit("cameras", "import_cameras",
+                                            f"{len(result.added)} cameras imported: " + ", ".join(result.added)))
         except IntegrityError:
             raise CameraError("another console added a camera of the same name during the import; "
                               "nothing was imported, try again") from None
@@ -170,6 +196,10 @@ class CameraBook:
         """All cameras as CSV text that :meth:`import_csv` reads back (URLs with their credentials)."""
         return write_camera_csv((c.name, c.url, c.sub_url, c.lon, c.lat, c.group, c.onvif_url)
                                 for c in self.list())
+
+    def _audit(self, subject: str, action: str, note: str) -> AuditEntry:
+        return AuditEntry(incident_id=None, subject=subject, at=self.clock.now(), actor=self.actor, action=action,
+                          note=note[:500])
 
     def _raise_if_name_taken(self, name: str, other_than: int | None = None) -> None:
         """After a unique-name violation: the name was taken by another console meanwhile."""

@@ -43,6 +43,7 @@ from console.core.roles import Role, parse_role, require
 from console.core.taxonomy import Taxonomy, default_taxonomy
 from console.core.workflow import (OPEN_STATUSES, Action, RejectReason, Source, Status, WorkflowError,
                                    is_open, next_status)
+from console.storage import audit_chain
 from console.storage.db import Store
 from console.storage.models import (Attachment, AuditEntry, Department, Grid, Incident, Meta, SupervisionOrder,
                                     Village, Worker)
@@ -242,7 +243,7 @@ class DispatchService:
                                                                       sort_by_parameter_order=True), rows).all()
             filings = [filing for (_i, filing, *_r), row in zip(checked, outcomes) if isinstance(row, dict)]
             filed = [FiledIncident(incident_id, row["number"], now) for incident_id, row in zip(ids, rows)]
-            session.execute(insert(AuditEntry.__table__), [
+            audit_chain.add_entries(session, [
                 {"incident_id": incident.id, "subject": None, "at": now, "actor": filing.actor,
                  "action": Action.REPORT.value, "from_status": None, "to_status": Status.REPORTED.value,
                  "note": f"{row['source']}: {row['title']}"}
@@ -328,6 +329,45 @@ class DispatchService:
                department_ids: tuple[int, ...] | list[int] = (), note: str = "",
                expected_version: int | None = None) -> None:
         """Dispatch to a grid worker, a department, or several departments (a joint meeting)."""
+        self._step(incident_id, actor, Action.ASSIGN, note, expected_version,
+                   self._assignment(worker_id, department_ids, note))
+
+    def dispatch(self, incident_id: int, actor: str, *, worker_id: int | None = None,
+                 department_ids: tuple[int, ...] | list[int] = (), note: str = "",
+                 expected_version: int | None = None) -> None:
+        """Accept a report that still waits for it and assign it: one operator action, one transaction.
+
+        The trail gets the accept step (when the incident was reported), the acknowledgement of a one-key
+        alarm still sounding (dispatching is the answer to it) and the assign step, all or nothing; an
+        incident already accepted (or dispatched, for a re-assignment) is only assigned."""
+        self.check_role(Action.ASSIGN)
+        _require_actor(actor)
+        assignment = self._assignment(worker_id, department_ids, note)
+        try:
+            with self.store.sessions.begin() as session:
+                incident = self._load(session, incident_id)
+                if expected_version is not None and incident.version != expected_version:
+                    raise StaleIncident(f"Incident {incident.number} was changed by someone else; "
+                                        "reload it and try again")
+                self._dispatch_loaded(session, incident, actor, assignment, note)
+        except StaleDataError as exc:
+            raise StaleIncident(f"Incident {incident_id} was changed by someone else; reload it and try again") \
+                from exc
+
+    def report_and_dispatch(self, draft: IncidentDraft, actor: str, *, worker_id: int | None = None,
+                            department_ids: tuple[int, ...] | list[int] = (), note: str = "") -> int:
+        """File a report, accept it and assign it in one transaction (an operator reporting what a camera
+        shows and sending someone at once); the new incident's id.  Nothing is stored if any part is refused."""
+        for step in (Action.REPORT, Action.ACCEPT, Action.ASSIGN):
+            self.check_role(step)
+        assignment = self._assignment(worker_id, department_ids, note)
+
+        def accept_and_assign(session: Session, filed: FiledIncident) -> None:
+            self._dispatch_loaded(session, self._load(session, filed.id), actor, assignment, note)
+        return self.report(draft, actor, accept_and_assign)
+
+    def _assignment(self, worker_id: int | None, department_ids, note: str) -> Callable:
+        """The change (for :meth:`_apply`) that hands an incident to a worker and/or departments."""
         department_ids = list(dict.fromkeys(department_ids))
         if worker_id is None and not department_ids:
             raise WorkflowError("Assign to whom? Choose a worker or at least one department")
@@ -351,7 +391,19 @@ class DispatchService:
             incident.assignee_text = "、".join(names)[:200]
             what = ("joint meeting: " if len(departments) > 1 else "to ") + ", ".join(names)
             return what + (f"; {note}" if note else "")
-        self._step(incident_id, actor, Action.ASSIGN, note, expected_version, change)
+        return change
+
+    def _dispatch_loaded(self, session: Session, incident: Incident, actor: str, assignment: Callable,
+                         note: str) -> None:
+        """Accept (if reported), acknowledge a sounding one-key alarm and assign, in the caller's transaction."""
+        if incident.status == Status.REPORTED.value:
+            self.check_role(Action.ACCEPT)
+            self._apply(session, incident, actor, Action.ACCEPT, "")
+        if incident.one_key and incident.alarm_acknowledged_at is None:
+            self.check_role(Action.ACKNOWLEDGE_ALARM)
+            incident.alarm_acknowledged_at = self.clock.now()
+            self._record(session, incident, actor, Action.ACKNOWLEDGE_ALARM, None, None, "")
+        self._apply(session, incident, actor, Action.ASSIGN, note, assignment)
 
     def start(self, incident_id: int, actor: str, *, note: str = "",
               expected_version: int | None = None) -> None:
@@ -517,19 +569,25 @@ class DispatchService:
                 if expected_version is not None and incident.version != expected_version:
                     raise StaleIncident(f"Incident {incident.number} was changed by someone else; "
                                         "reload it and try again")
-                before = Status(incident.status)
-                after = next_status(before, action, incident.number)
-                if change is not None:
-                    # No autoflush while the step looks things up: a half-made change flushed early
-                    # would bump the incident's version twice in one step.
-                    with session.no_autoflush:
-                        note = change(session, incident) or note
-                incident.status = after.value
-                incident.queue_rank = queue_rank(incident.one_key, after)
-                self._record(session, incident, actor, action, before, after, note)
+                self._apply(session, incident, actor, action, note, change)
         except StaleDataError as exc:
             raise StaleIncident(f"Incident {incident_id} was changed by someone else; reload it and try again") \
                 from exc
+
+    def _apply(self, session: Session, incident: Incident, actor: str, action: Action, note: str,
+               change: Callable | None = None) -> None:
+        """Take one workflow step on an incident loaded in the caller's transaction; ``change`` may edit
+        the row and return the note to record."""
+        before = Status(incident.status)
+        after = next_status(before, action, incident.number)
+        if change is not None:
+            # No autoflush while the step looks things up: a half-made change flushed early
+            # would bump the incident's version twice in one step.
+            with session.no_autoflush:
+                note = change(session, incident) or note
+        incident.status = after.value
+        incident.queue_rank = queue_rank(incident.one_key, after)
+        self._record(session, incident, actor, action, before, after, note)
 
     def _check_level(self, level) -> None:
         try:

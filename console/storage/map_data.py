@@ -27,6 +27,7 @@ import numpy as np
 from sqlalchemy import Integer, case, func, select, type_coerce
 
 from console.core.clock import Clock, to_epoch
+from console.core.coverage import FieldOfView
 from console.core.geo import LocalProjection, polygons_of
 from console.core.patrol import Fix, StatePolicy, WorkerActivity, WorkerState
 from console.core.redlight import VillageCounts
@@ -117,6 +118,7 @@ class MapPlaces:
     cameras: PlaceMarks
     workers: WorkerDirectory
     extent: tuple[float, float, float, float]  # x0, y0, x1, y1 in metres
+    camera_views: dict[int, FieldOfView] = field(default_factory=dict)  # aimed cameras' fields of view
 
     @property
     def grid_names(self) -> dict[int, str]:
@@ -173,6 +175,10 @@ def load_map_places(store: Store) -> MapPlaces:
         cameras = conn.execute(select(Camera.id, Camera.name, Camera.name, Camera.lon, Camera.lat,
                                       func.coalesce(Camera.grid_id, 0))
                                .where(Camera.lon.is_not(None), Camera.lat.is_not(None)).order_by(Camera.id)).all()
+        views = conn.execute(select(Camera.id, Camera.view_direction, Camera.view_angle, Camera.view_range)
+                             .where(Camera.lon.is_not(None), Camera.lat.is_not(None),
+                                    Camera.view_direction.is_not(None), Camera.view_angle.is_not(None),
+                                    Camera.view_range.is_not(None))).all()
         workers = conn.execute(select(Worker.id, Worker.code, Worker.name, Worker.phone, Worker.grid_id,
                                       Worker.on_duty).order_by(Worker.id)).all()
         outlines = conn.execute(select(Boundary.level, Boundary.code, Boundary.name, Boundary.geometry)
@@ -192,7 +198,8 @@ def load_map_places(store: Store) -> MapPlaces:
                                 np.array([w.grid_id for w in workers], dtype=np.int64),
                                 np.array([bool(w.on_duty) for w in workers]))
     return MapPlaces(projection, by_level, marks["villages"], marks["grids"], marks["cameras"], directory,
-                     _extent(by_level, marks["villages"], marks["grids"]))
+                     _extent(by_level, marks["villages"], marks["grids"]),
+                     {camera_id: FieldOfView(*view) for camera_id, *view in views})
 
 
 class LiveMapReader:

@@ -73,6 +73,8 @@ class Worker(Base):
     phone: Mapped[str] = mapped_column(String(20))
     grid_id: Mapped[int] = mapped_column(ForeignKey("grids.id"), index=True)
     on_duty: Mapped[bool] = mapped_column(Boolean, default=True)
+    #: When the worker took up the post (revision 0013); None: before any month assessed (see console.storage.scorecards).
+    joined_at: Mapped[datetime | None] = mapped_column(EpochSeconds, nullable=True, default=None)
 
     grid: Mapped[Grid] = relationship()
 
@@ -109,6 +111,10 @@ class Camera(Base):
     lat: Mapped[float | None] = mapped_column(Float)
     grid_id: Mapped[int | None] = mapped_column(ForeignKey("grids.id"))
     group_name: Mapped[str] = mapped_column(String(64), default="", index=True)
+    #: The field of view (console.core.coverage): compass direction, angle of view, range; None: not known.
+    view_direction: Mapped[float | None] = mapped_column(Float)
+    view_angle: Mapped[float | None] = mapped_column(Float)
+    view_range: Mapped[float | None] = mapped_column(Float)
 
 
 class Operator(Base):
@@ -194,6 +200,7 @@ class Incident(Base):
         Index("ix_incidents_subitem_created", "subitem", "created_at", "status"),
         Index("ix_incidents_source_created", "source", "created_at", "status"),
         Index("ix_incidents_level_created", "level", "created_at", "status"),
+        Index("ix_incidents_worker_created", "assignee_worker_id", "created_at", "status"),
         Index("ix_incidents_rank", "queue_rank"),
     )
 
@@ -481,3 +488,28 @@ class ChangeAlert(Base):
     incident_id: Mapped[int | None] = mapped_column(ForeignKey("incidents.id"), nullable=True)
 
     __table_args__ = (Index("ix_change_alerts_state", "state", "detected_at"),)
+
+
+class AuditSeal(Base):
+    """A link of the audit trail's hash chain: the entries ``first_entry_id``..``last_entry_id`` (one
+    transaction's, or a run of a bulk load), an 8-byte tag per entry and the link's SHA-256 digest,
+    which covers the previous link's (see :mod:`console.storage.audit_chain`)."""
+
+    __tablename__ = "audit_seals"
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    first_entry_id: Mapped[int] = mapped_column(Integer)
+    last_entry_id: Mapped[int] = mapped_column(Integer)
+    sealed_at: Mapped[datetime] = mapped_column(EpochSeconds)
+    tags: Mapped[bytes] = mapped_column(LargeBinary)
+    digest: Mapped[str] = mapped_column(String(64))
+
+
+class AuditChainHead(Base):
+    """The one row naming the chain's newest link; writers lock it to append (see
+    :mod:`console.storage.audit_chain`)."""
+
+    __tablename__ = "audit_chain_head"
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    seal_id: Mapped[int] = mapped_column(Integer)
+    last_entry_id: Mapped[int] = mapped_column(Integer)
+    digest: Mapped[str] = mapped_column(String(64))

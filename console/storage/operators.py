@@ -7,7 +7,14 @@ raised later without invalidating the stored hashes.  A login is checked with
 password, so neither the answer nor its time tells which user names exist.  After
 :data:`MAX_FAILURES` consecutive failures the user is locked for :data:`LOCK_OUT`.
 
-Every add, login, failed login and lock-out is an audit entry with ``subject`` ``operator:<id>``.
+Administrators manage users: add, change a role, disable and enable, unlock (clear a lock-out), reset a
+password.  Those writes check the acting role in the core (:mod:`console.storage.acting`: a plain book is
+the command line, with full rights; ``book.for_operator(role, actor)`` is a logged-in operator's), and
+refuse to leave the store without an enabled administrator.  Anyone may change their own password with
+the current one (a wrong one counts as a failed login).
+
+Every add, change, login, failed login and lock-out is one transaction with an audit entry whose
+``subject`` is ``operator:<id>``.
 Plain functions of a store (Qt-free): the console runs them on its I/O threads, the command line directly.
 """
 
@@ -21,11 +28,12 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from console.core.clock import Clock, SystemClock
-from console.core.roles import Role, parse_role, user_role
+from console.core.roles import MANAGE_USERS, Role, parse_role, user_role
+from console.storage.acting import Acting
 from console.storage.db import Store
 from console.storage.models import AuditEntry, Meta, Operator
 
@@ -68,6 +76,7 @@ class OperatorRecord:
     has_password: bool
 
     def locked(self, now: datetime) -> bool:
+        """Whether the user is locked out at ``now`` (too many failed logins)."""
         return self.locked_until is not None and self.locked_until > now
 
 
@@ -121,24 +130,28 @@ def check_new_password(password: str) -> str:
     return password
 
 
-class OperatorBook:
-    """The store's users; each change is one transaction."""
+class OperatorBook(Acting):
+    """The store's users; each change is one transaction with an audit entry.
 
-    def __init__(self, store: Store, clock: Clock | None = None):
+    Built plainly it acts with full rights (the command line); :meth:`for_operator` binds it to a logged-in
+    operator, and then adding and managing users needs an administrator (:data:`MANAGE_USERS`)."""
+
+    def __init__(self, store: Store, clock: Clock | None = None, *, role: Role | str = Role.SYSTEM,
+                 actor: str = "system"):
         self.store = store
         self.clock = clock or SystemClock()
+        self._bind(role, actor)
 
     def add(self, login: str, role: str | Role, password: str, display_name: str = "",
-            actor: str = "system") -> OperatorRecord:
+            actor: str | None = None) -> OperatorRecord:
         """A new user with a password; OperatorError for a bad or taken name, an unknown role, a short password."""
+        self.check_role(MANAGE_USERS)
+        actor = actor or self.actor
         login = (login or "").strip()
         if not _LOGIN.fullmatch(login):
             raise OperatorError("a user name is 1 to 32 letters, digits, '.', '_' or '-', starting with a "
                                 "letter or digit")
-        try:
-            role = role if isinstance(role, Role) and role is not Role.SYSTEM else user_role(str(role))
-        except ValueError as exc:
-            raise OperatorError(str(exc)) from None
+        role = _user_role(role)
         display_name = (display_name or "").strip() or login
         if len(display_name) > 64:
             raise OperatorError("a display name has at most 64 characters")
@@ -164,11 +177,12 @@ class OperatorBook:
             return [_record(row) for row in session.scalars(select(Operator).order_by(Operator.login))]
 
     def get(self, login: str) -> OperatorRecord | None:
+        """The user named ``login``, or None."""
         with self.store.sessions() as session:
             row = session.scalar(select(Operator).where(Operator.login == (login or "").strip()))
             return _record(row) if row is not None else None
 
-    def authenticate(self, login: str, password: str) -> OperatorRecord:
+    def authenticate(self, login: str, password: str, *, action: str = "login") -> OperatorRecord:
         """The user if ``password`` is theirs; else OperatorError ("wrong user name or password", the same
         for an unknown user), or :class:`LockedOut` while locked (a fifth failure in a row locks)."""
         login = (login or "").strip()
@@ -186,29 +200,140 @@ class OperatorBook:
             operator = session.get(Operator, row.id, with_for_update=True)
             if operator is None:
                 raise OperatorError(WRONG)
-            if ok and operator.disabled:
+            if ok and operator.disabled:  # on the record: raised after the commit, not rolled back with it
                 session.add(_audit(operator.id, now, operator.login, "failed_login", "user is disabled"))
-                raise OperatorError("this user is disabled")
-            if ok:
+                refusal = OperatorError("this user is disabled")
+            elif ok:
                 operator.failed_logins = 0
                 operator.locked_until = None
-                session.add(_audit(operator.id, now, operator.login, "login", "password"))
+                if action == "login":
+                    session.add(_audit(operator.id, now, operator.login, "login", "password"))
                 return _record(operator)
-            operator.failed_logins = (operator.failed_logins or 0) + 1
-            session.add(_audit(operator.id, now, operator.login, "failed_login",
-                               f"failure {operator.failed_logins} in a row"))
-            if operator.failed_logins >= MAX_FAILURES:
-                operator.locked_until = now + LOCK_OUT
-                operator.failed_logins = 0
-                session.add(_audit(operator.id, now, "system", "lock_out",
-                                   f"locked until {operator.locked_until:%Y-%m-%d %H:%M} UTC after "
-                                   f"{MAX_FAILURES} failed logins"))
-                locked = LockedOut(operator.locked_until)
             else:
-                locked = None
-        if locked is not None:
-            raise locked
-        raise OperatorError(WRONG)
+                refusal = self._failed(session, operator, now, action)
+        raise refusal
+
+    @staticmethod
+    def _failed(session, operator: Operator, now: datetime, action: str) -> OperatorError:
+        """Count a wrong password (locking the user at the fifth in a row); the error to raise after commit."""
+        operator.failed_logins = (operator.failed_logins or 0) + 1
+        session.add(_audit(operator.id, now, operator.login, "failed_login",
+                           f"failure {operator.failed_logins} in a row" + ("" if action == "login" else
+                                                                           f" ({action})")))
+        if operator.failed_logins < MAX_FAILURES:
+            return OperatorError(WRONG)
+        operator.locked_until = now + LOCK_OUT
+        operator.failed_logins = 0
+        session.add(_audit(operator.id, now, "system", "lock_out",
+                           f"locked until {operator.locked_until:%Y-%m-%d %H:%M} UTC after "
+                           f"{MAX_FAILURES} failed logins"))
+        return LockedOut(operator.locked_until)
+
+    # -- administration (MANAGE_USERS) ---------------------------------------------------------
+    def set_role(self, login: str, role: str | Role) -> OperatorRecord:
+        """Give ``login`` another role (operator, duty, admin); the last enabled administrator keeps theirs."""
+        self.check_role(MANAGE_USERS)
+        role = _user_role(role)
+
+        def change(session, operator, _now):
+            old = parse_role(operator.role)
+            if old is role and operator.role == role.label:
+                return None
+            if old is Role.ADMIN and role is not Role.ADMIN and not operator.disabled:
+                _keep_an_administrator(session, operator)
+            operator.role = role.label
+            return "set_role", f"role {old.label} -> {role.label}"
+        return self._change(login, change)
+
+    def disable(self, login: str) -> OperatorRecord:
+        """``login`` can no longer log in (their records stay); not the last enabled administrator."""
+        self.check_role(MANAGE_USERS)
+
+        def change(session, operator, _now):
+            if operator.disabled:
+                return None
+            if parse_role(operator.role) is Role.ADMIN:
+                _keep_an_administrator(session, operator)
+            operator.disabled = True
+            return "disable_operator", "disabled"
+        return self._change(login, change)
+
+    def enable(self, login: str) -> OperatorRecord:
+        """``login`` may log in again."""
+        self.check_role(MANAGE_USERS)
+
+        def change(_session, operator, _now):
+            if not operator.disabled:
+                return None
+            operator.disabled = False
+            return "enable_operator", "enabled"
+        return self._change(login, change)
+
+    def unlock(self, login: str) -> OperatorRecord:
+        """Clear ``login``'s lock-out and count of failed logins."""
+        self.check_role(MANAGE_USERS)
+
+        def change(_session, operator, now):
+            was_locked = operator.locked_until is not None and operator.locked_until > now
+            if not was_locked and not operator.failed_logins:
+                return None
+            operator.locked_until = None
+            operator.failed_logins = 0
+            return "unlock_operator", "lock-out cleared" if was_locked else "failed logins cleared"
+        return self._change(login, change)
+
+    def reset_password(self, login: str, password: str) -> OperatorRecord:
+        """Give ``login`` a new password (an administrator's reset); it also clears a lock-out."""
+        self.check_role(MANAGE_USERS)
+        hashed = hash_password(check_new_password(password))
+
+        def change(_session, operator, _now):
+            operator.password_hash = hashed
+            operator.locked_until = None
+            operator.failed_logins = 0
+            return "reset_password", "password reset by an administrator"
+        return self._change(login, change)
+
+    # -- one's own ------------------------------------------------------------------------------
+    def change_password(self, login: str, old_password: str, new_password: str) -> OperatorRecord:
+        """``login`` changes their own password, proving it with the current one (any role may).
+
+        A wrong current password is a failed login (and may lock the user out, :class:`LockedOut`)."""
+        check_new_password(new_password)
+        if new_password == old_password:
+            raise OperatorError("the new password must differ from the current one")
+        try:
+            self.authenticate(login, old_password, action="password change")
+        except LockedOut:
+            raise
+        except OperatorError as exc:
+            raise OperatorError("the current password is wrong" if str(exc) == WRONG else str(exc)) from None
+        hashed = hash_password(new_password)
+        now = self.clock.now()
+        with self.store.sessions.begin() as session:
+            operator = session.scalar(select(Operator).where(Operator.login == login.strip()).with_for_update())
+            if operator is None:
+                raise OperatorError(WRONG)
+            operator.password_hash = hashed
+            session.add(_audit(operator.id, now, operator.login, "change_password", "changed their own password"))
+            return _record(operator)
+
+    def _change(self, login: str, change) -> OperatorRecord:
+        """Apply ``change(session, operator, now)`` to ``login`` in one transaction; it returns
+        ``(action, note)`` for the audit entry, or None when there was nothing to change."""
+        now = self.clock.now()
+        with self.store.sessions.begin() as session:
+            # Every user's row locked (PostgreSQL) or the database's write lock taken (SQLite) before anything
+            # is read: changes to users queue up one behind the other, and the last-administrator guard sees
+            # the change before it.
+            session.execute(update(Operator).values(failed_logins=Operator.failed_logins))
+            operator = session.scalar(select(Operator).where(Operator.login == (login or "").strip()))
+            if operator is None:
+                raise OperatorError(f"no user named {login!r}")
+            done = change(session, operator, now)
+            if done is not None:
+                session.add(_audit(operator.id, now, self.actor, *done))
+            return _record(operator)
 
     def demo_login(self, login: str) -> OperatorRecord:
         """Log ``login`` in without a password — only on a demo store and only a user without a password;
@@ -224,6 +349,25 @@ class OperatorBook:
                 raise OperatorError(f"{login!r} has a password: log in with it")
             session.add(_audit(operator.id, now, operator.login, "login", "demo login (no password)"))
             return _record(operator)
+
+
+def _user_role(role: str | Role) -> Role:
+    """A role a user may have (not :data:`Role.SYSTEM`), else OperatorError."""
+    if isinstance(role, Role) and role is not Role.SYSTEM:
+        return role
+    try:
+        return user_role(str(role.label if isinstance(role, Role) else role))
+    except ValueError as exc:
+        raise OperatorError(str(exc)) from None
+
+
+def _keep_an_administrator(session, leaving: Operator) -> None:
+    """OperatorError unless another enabled administrator remains when ``leaving`` stops being one (the
+    caller holds every user's row locked, so two administrators demoting each other cannot both pass)."""
+    enabled = session.execute(select(Operator.id, Operator.role).where(Operator.disabled.is_(False))).all()
+    if not any(parse_role(role) is Role.ADMIN for operator_id, role in enabled if operator_id != leaving.id):
+        raise OperatorError(f"{leaving.login!r} is the last enabled administrator: make another user an "
+                            "administrator first")
 
 
 def _record(row: Operator) -> OperatorRecord:

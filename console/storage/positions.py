@@ -14,6 +14,11 @@ The newest fix of every device is kept on the device row (``last_position_id``),
 primary key, not a search through millions of positions.  Retention
 (:meth:`PositionStore.delete_older_than`) deletes by primary-key range: ids grow with
 reception time, which tracks fix time.
+
+Registering and removing phones are an administrator's (:data:`~console.core.roles.MANAGE_DEVICES`),
+checked here in the core for a store bound to a logged-in operator (:mod:`console.storage.acting`; a
+plain one is the command line and the console's own work, with full rights); registering and removing
+one phone write an audit entry whose ``subject`` is ``device:<id>``.
 """
 
 from __future__ import annotations
@@ -29,8 +34,10 @@ from sqlalchemy.orm import Session
 
 from console.core.clock import Clock, SystemClock, from_epoch, to_epoch
 from console.core.patrol import Fix
+from console.core.roles import MANAGE_DEVICES, Role
+from console.storage.acting import Acting
 from console.storage.db import Store
-from console.storage.models import Device, Grid, Position, Worker
+from console.storage.models import AuditEntry, Device, Grid, Position, Worker
 from console.storage.types import CENTI, MICRO_DEGREES
 
 DEVICE_KINDS = ("osmand", "owntracks")
@@ -122,17 +129,23 @@ class LatestPosition:
     offline: bool
 
 
-class PositionStore:
-    """The store's devices and positions; every write is one transaction."""
+class PositionStore(Acting):
+    """The store's devices and positions; every write is one transaction.
 
-    def __init__(self, store: Store, clock: Clock | None = None):
+    Built plainly it acts with full rights; bound by :meth:`for_operator`, registering and removing
+    phones need an administrator."""
+
+    def __init__(self, store: Store, clock: Clock | None = None, *, role: Role | str = Role.SYSTEM,
+                 actor: str = "system"):
         self.store = store
         self.clock = clock or SystemClock()
         self._insert_sql: dict[int, str] = {}
+        self._bind(role, actor)
 
     # -- devices -----------------------------------------------------------------------------------
     def add_device(self, worker: str | int, unique_id: str, kind: str = "osmand") -> DeviceRecord:
         """Register ``unique_id`` as ``worker``'s phone (the worker by id, code or name)."""
+        self.check_role(MANAGE_DEVICES)
         unique_id = check_unique_id(unique_id)
         if kind not in DEVICE_KINDS:
             raise DeviceError(f"unknown device kind {kind!r}; choose one of {', '.join(DEVICE_KINDS)}")
@@ -145,12 +158,15 @@ class PositionStore:
                 session.add(device)
                 session.flush()
                 device_id = device.id
+                session.add(self._audit(device_id, "add_device", f"{kind} device {unique_id} of worker {worker_id}"))
         except IntegrityError:
             raise DeviceError(f"device {unique_id!r} is already registered") from None
         return self.device(device_id)
 
     def add_devices(self, devices: list[tuple[int, str, str]]) -> int:
-        """Register many phones at once, ``(worker id, unique id, kind)`` each, in one transaction."""
+        """Register many phones at once, ``(worker id, unique id, kind)`` each, in one transaction (loading a
+        data set: no audit entry per phone)."""
+        self.check_role(MANAGE_DEVICES)
         now = self.clock.now()
         rows = [{"worker_id": worker_id, "unique_id": check_unique_id(unique_id), "kind": kind, "created_at": now}
                 for worker_id, unique_id, kind in devices]
@@ -166,11 +182,18 @@ class PositionStore:
 
     def remove_device(self, unique_id: str) -> DeviceRecord:
         """Unregister a phone; its positions go with it."""
+        self.check_role(MANAGE_DEVICES)
         record = self.device(unique_id)
         with self.store.sessions.begin() as session:
             session.execute(delete(Position).where(Position.device_id == record.id))
             session.execute(delete(Device).where(Device.id == record.id))
+            session.add(self._audit(record.id, "remove_device",
+                                    f"{record.kind} device {record.unique_id} of {record.worker_name}"))
         return record
+
+    def _audit(self, device_id: int, action: str, note: str) -> AuditEntry:
+        return AuditEntry(incident_id=None, subject=f"device:{device_id}", at=self.clock.now(), actor=self.actor,
+                          action=action, note=note[:500])
 
     def devices(self) -> list[DeviceRecord]:
         """Every registered phone, in the order they were added."""

@@ -66,6 +66,8 @@ class QueueFilter:
     created_to: int | None = None
     #: Linked to this stationed department (incident_departments).
     department_id: int | None = None
+    #: Assigned to this grid worker.
+    worker_id: int | None = None
 
     def with_(self, **changes) -> "QueueFilter":
         return replace(self, **changes)
@@ -126,6 +128,8 @@ def _conditions(flt: QueueFilter, now: datetime) -> list:
         conds.append(T.c.level.in_(sorted(flt.levels)))
     if flt.village_id is not None:
         conds.append(T.c.village_id == flt.village_id)
+    if flt.worker_id is not None:
+        conds.append(T.c.assignee_worker_id == flt.worker_id)
     if flt.source:
         conds.append(T.c.source == flt.source)
     if flt.overdue_only:
@@ -227,7 +231,7 @@ class QueueQuery:
         conds = _conditions(flt, now)
         narrowed = (flt.subitem or flt.category or flt.levels or flt.village_id is not None or flt.source
                     or flt.text.strip() or flt.created_from is not None or flt.created_to is not None
-                    or flt.department_id is not None)
+                    or flt.department_id is not None or flt.worker_id is not None)
         if flt.statuses and flt.statuses <= _OPEN_SET and narrowed:
             ids = _ids_in_statuses(conn, flt.statuses)
             if ids is not None:  # written into the SQL: thousands of bound parameters cost more

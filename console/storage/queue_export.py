@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import functools
 import os
-import tempfile
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -30,6 +29,7 @@ from pathlib import Path
 
 from sqlalchemy import BigInteger, Integer, String, and_, cast, func, literal, select, type_coerce
 
+from console.atomic_file import replaced_atomically
 from console.core.clock import to_epoch
 from console.core.workflow import OPEN_STATUS_VALUES
 from console.storage.db import Store
@@ -159,10 +159,9 @@ def export_queue_csv(store: Store, flt: QueueFilter, sort: QueueSort, now: datet
     columns = (T.c.number, T.c.title, codes, place, T.c.reporter, T.c.assignee_text,
                _epoch(T.c.created_at), _epoch(T.c.deadline_at), _epoch(T.c.resolved_at), _epoch(T.c.closed_at))
 
-    fd, temp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
     written = 0
-    try:
-        with os.fdopen(fd, "wb") as out, store.engine.connect() as conn:
+    with replaced_atomically(target) as temp_name:
+        with open(temp_name, "wb") as out, store.engine.connect() as conn:
             out.write(("\ufeff" + ",".join(_cell(h) for h in names.headers) + "\r\n").encode("utf-8"))
             state.set_progress(0.0)
             _pinned_count, unpinned = query.count(conn, now)
@@ -202,14 +201,6 @@ def export_queue_csv(store: Store, flt: QueueFilter, sort: QueueSort, now: datet
             finally:
                 result.close()
         state.check()
-        os.chmod(temp_name, 0o644)  # mkstemp made it private; the export is an ordinary document
-        os.replace(temp_name, target)
-    except BaseException:
-        try:
-            os.unlink(temp_name)
-        except FileNotFoundError:
-            pass
-        raise
     state.set_progress(1.0)
     return ExportResult(target, written)
 

@@ -80,6 +80,162 @@
     </message>
 </context>
 <context>
+    <name>AdminDesk</name>
+    <message>
+        <source>&amp;Users and keys…</source>
+        <translation>用户与密钥(&amp;U)…</translation>
+    </message>
+    <message>
+        <source>Users, Open311 API keys and worker phones&apos; keys</source>
+        <translation>用户、Open311 API 密钥和网格员手机密钥</translation>
+    </message>
+    <message>
+        <source>Only an administrator may manage users and keys</source>
+        <translation>仅管理员可管理用户和密钥</translation>
+    </message>
+    <message>
+        <source>User %1 added.</source>
+        <translation>已添加用户 %1。</translation>
+    </message>
+    <message>
+        <source>Role of %1 changed.</source>
+        <translation>已更改 %1 的角色。</translation>
+    </message>
+    <message>
+        <source>%1 disabled: they can no longer log in.</source>
+        <translation>已停用 %1：该用户不能再登录。</translation>
+    </message>
+    <message>
+        <source>%1 enabled.</source>
+        <translation>已启用 %1。</translation>
+    </message>
+    <message>
+        <source>%1 unlocked.</source>
+        <translation>已解锁 %1。</translation>
+    </message>
+    <message>
+        <source>New password set for %1.</source>
+        <translation>已为 %1 设置新密码。</translation>
+    </message>
+    <message>
+        <source>Key %1 issued.</source>
+        <translation>已签发密钥 %1。</translation>
+    </message>
+    <message>
+        <source>Key %1 revoked: it no longer works.</source>
+        <translation>已吊销密钥 %1：该密钥不再有效。</translation>
+    </message>
+    <message>
+        <source>Not done: %1</source>
+        <translation>未完成：%1</translation>
+    </message>
+</context>
+<context>
+    <name>AdminDialogs</name>
+    <message>
+        <source>administrator</source>
+        <extracomment>The roles a user may be given, by stored name, in the order offered. The kinds of key, in the order offered.</extracomment>
+        <translation>管理员</translation>
+    </message>
+    <message>
+        <source>duty officer</source>
+        <translation>值班长</translation>
+    </message>
+    <message>
+        <source>operator</source>
+        <translation>调度员</translation>
+    </message>
+    <message>
+        <source>worker phone</source>
+        <translation>网格员手机</translation>
+    </message>
+    <message>
+        <source>Open311 client</source>
+        <translation>Open311 客户端</translation>
+    </message>
+    <message>
+        <source>The password must have at least %1 characters.</source>
+        <translation>密码至少需要 %1 个字符。</translation>
+    </message>
+    <message>
+        <source>The passwords do not match.</source>
+        <translation>两次输入的密码不一致。</translation>
+    </message>
+</context>
+<context>
+    <name>AdminKeysView</name>
+    <message>
+        <source>Issue…</source>
+        <translation>签发…</translation>
+    </message>
+    <message>
+        <source>Revoke…</source>
+        <translation>吊销…</translation>
+    </message>
+    <message>
+        <source>Revoke key</source>
+        <translation>吊销密钥</translation>
+    </message>
+    <message>
+        <source>Revoke the key %1? Its client is refused from now on; this cannot be undone.</source>
+        <translation>吊销密钥 %1？此后其客户端将被拒绝访问；此操作无法撤销。</translation>
+    </message>
+</context>
+<context>
+    <name>AdminUsersView</name>
+    <message>
+        <source>Add…</source>
+        <translation>添加…</translation>
+    </message>
+    <message>
+        <source>Change role…</source>
+        <translation>更改角色…</translation>
+    </message>
+    <message>
+        <source>Disable</source>
+        <translation>停用</translation>
+    </message>
+    <message>
+        <source>Unlock</source>
+        <translation>解锁</translation>
+    </message>
+    <message>
+        <source>Reset password…</source>
+        <translation>重置密码…</translation>
+    </message>
+    <message>
+        <source>Disable user</source>
+        <translation>停用用户</translation>
+    </message>
+    <message>
+        <source>Disable %1? They can no longer log in; their records stay.</source>
+        <translation>停用 %1？该用户将不能再登录，其记录仍予保留。</translation>
+    </message>
+    <message>
+        <source>Enable</source>
+        <translation>启用</translation>
+    </message>
+</context>
+<context>
+    <name>AdminWindow</name>
+    <message>
+        <source>Gridwatch — administration</source>
+        <translation>网格守望 — 系统管理</translation>
+    </message>
+    <message>
+        <source>Users</source>
+        <translation>用户</translation>
+    </message>
+    <message>
+        <source>Keys</source>
+        <translation>密钥</translation>
+    </message>
+    <message>
+        <source>Reload</source>
+        <translation>重新加载</translation>
+    </message>
+</context>
+<context>
     <name>AssignDialog</name>
     <message>
         <source>Assign incident</source>
@@ -466,6 +622,22 @@
         <source>Report</source>
         <translation>上报</translation>
     </message>
+    <message>
+        <source>Report and &amp;dispatch</source>
+        <translation>上报并派遣(&amp;D)</translation>
+    </message>
+    <message>
+        <source>File the report, accept it and assign it to the one chosen (Ctrl+Enter)</source>
+        <translation>上报、受理并派给所选对象（Ctrl+回车）</translation>
+    </message>
+    <message>
+        <source>Send at once — nearest workers, then departments:</source>
+        <translation>立即派遣 — 就近网格员，其次为部门：</translation>
+    </message>
+    <message>
+        <source>1–9 choose who goes · Ctrl+Enter reports and dispatches · Esc cancels</source>
+        <translation>1–9 选择派遣对象 · Ctrl+回车 上报并派遣 · Esc 取消</translation>
+    </message>
 </context>
 <context>
     <name>CameraState</name>
@@ -589,7 +761,7 @@
     <name>ChangeRoom</name>
     <message>
         <source>%1: the change goes on; picture added to its incident</source>
-        <extracomment>How often the lease to run the detector is renewed, and the zones and alerts re-read.</extracomment>
+        <extracomment>How often the lease to run the detector is renewed, and the zones and alerts re-read. The watch starts this long after the console: its first looks (each camera&apos;s scene or stream opened) would otherwise compete with the console&apos;s own start for the GUI&apos;s interpreter.</extracomment>
         <translation>%1：变化仍在继续，图片已附加到其事件</translation>
     </message>
     <message>
@@ -615,6 +787,26 @@
     <message>
         <source>Change detection: %1</source>
         <translation>变化检测：%1</translation>
+    </message>
+</context>
+<context>
+    <name>CommandPalette</name>
+    <message>
+        <source>Commands</source>
+        <extracomment>The palette&apos;s shortcut.</extracomment>
+        <translation>命令</translation>
+    </message>
+    <message>
+        <source>Type a command…</source>
+        <translation>输入命令…</translation>
+    </message>
+    <message>
+        <source>No command matches</source>
+        <translation>没有匹配的命令</translation>
+    </message>
+    <message>
+        <source>Command palette…</source>
+        <translation>命令面板…</translation>
     </message>
 </context>
 <context>
@@ -1287,6 +1479,52 @@
     </message>
 </context>
 <context>
+    <name>IssueKeyDialog</name>
+    <message>
+        <source>Issue key</source>
+        <translation>签发密钥</translation>
+    </message>
+    <message>
+        <source>For:</source>
+        <translation>用于：</translation>
+    </message>
+    <message>
+        <source>Name:</source>
+        <translation>名称：</translation>
+    </message>
+    <message>
+        <source>A worker&apos;s phone: choose its registered device id.</source>
+        <translation>网格员手机：请选择其已登记的设备 ID。</translation>
+    </message>
+    <message>
+        <source>A civic-reporting app or organisation, e.g. its name.</source>
+        <translation>群众上报应用或机构：填写其名称等。</translation>
+    </message>
+    <message>
+        <source>Enter a name.</source>
+        <translation>请输入名称。</translation>
+    </message>
+</context>
+<context>
+    <name>KeyTableModel</name>
+    <message>
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <source>Created</source>
+        <translation>创建时间</translation>
+    </message>
+    <message>
+        <source>Revoked</source>
+        <translation>吊销时间</translation>
+    </message>
+</context>
+<context>
     <name>Level</name>
     <message>
         <source>Grid worker</source>
@@ -1391,6 +1629,10 @@
         <translation>变化告警</translation>
     </message>
     <message>
+        <source>Scorecards</source>
+        <translation>考核</translation>
+    </message>
+    <message>
         <source>Changes (%1)</source>
         <translation>变化告警（%1）</translation>
     </message>
@@ -1465,6 +1707,10 @@
     <message>
         <source>&amp;Language</source>
         <translation>语言(&amp;L)</translation>
+    </message>
+    <message>
+        <source>&amp;Administration</source>
+        <translation>管理(&amp;A)</translation>
     </message>
     <message>
         <source>&amp;Help</source>
@@ -1585,6 +1831,14 @@ Database: %2</source>
         <translation>底图…</translation>
     </message>
     <message>
+        <source>Aim camera</source>
+        <translation>设定摄像头朝向</translation>
+    </message>
+    <message>
+        <source>Drag from the selected camera to where it looks and how far (Esc cancels)</source>
+        <translation>从所选摄像头拖向其朝向的位置，拖动距离即可视距离（Esc 取消）</translation>
+    </message>
+    <message>
         <source>Find a worker by name or grid…</source>
         <translation>按姓名或网格查找网格员…</translation>
     </message>
@@ -1599,6 +1853,14 @@ Database: %2</source>
         <source>The map could not be loaded</source>
         <extracomment>How often the workers and incidents on the map are re-read.</extracomment>
         <translation>地图无法加载</translation>
+    </message>
+    <message>
+        <source>Camera aimed: %1° from north over %2°, up to %3 m</source>
+        <translation>摄像头朝向已设定：方位角 %1°（自正北起），视角 %2°，可视距离 %3 米</translation>
+    </message>
+    <message>
+        <source>The camera could not be aimed</source>
+        <translation>无法设定摄像头朝向</translation>
     </message>
     <message>
         <source>The map could not read positions</source>
@@ -1800,6 +2062,60 @@ Database: %2</source>
     </message>
 </context>
 <context>
+    <name>NewKeyDialog</name>
+    <message>
+        <source>New key</source>
+        <translation>新密钥</translation>
+    </message>
+    <message>
+        <source>The key for %1:</source>
+        <translation>%1 的密钥：</translation>
+    </message>
+    <message>
+        <source>Copy</source>
+        <translation>复制</translation>
+    </message>
+    <message>
+        <source>Copy it now and hand it over: it cannot be shown again. Only its hash is kept.</source>
+        <translation>请立即复制并转交：密钥不会再次显示，系统只保存其哈希值。</translation>
+    </message>
+    <message>
+        <source>Copied</source>
+        <translation>已复制</translation>
+    </message>
+</context>
+<context>
+    <name>NewUserDialog</name>
+    <message>
+        <source>Add user</source>
+        <translation>添加用户</translation>
+    </message>
+    <message>
+        <source>User name:</source>
+        <translation>用户名：</translation>
+    </message>
+    <message>
+        <source>Name shown:</source>
+        <translation>显示名称：</translation>
+    </message>
+    <message>
+        <source>Role:</source>
+        <translation>角色：</translation>
+    </message>
+    <message>
+        <source>Password:</source>
+        <translation>密码：</translation>
+    </message>
+    <message>
+        <source>Password again:</source>
+        <translation>确认密码：</translation>
+    </message>
+    <message>
+        <source>Enter a user name.</source>
+        <translation>请输入用户名。</translation>
+    </message>
+</context>
+<context>
     <name>OneKeyAlarmBar</name>
     <message>
         <source>The database did not accept the change: %1</source>
@@ -1837,6 +2153,25 @@ Database: %2</source>
     <message>
         <source>Answered — awaiting verification</source>
         <translation>已回复 — 等待核查</translation>
+    </message>
+</context>
+<context>
+    <name>PasswordDialog</name>
+    <message>
+        <source>Reset password</source>
+        <translation>重置密码</translation>
+    </message>
+    <message>
+        <source>New password for %1.</source>
+        <translation>为 %1 设置新密码。</translation>
+    </message>
+    <message>
+        <source>Password:</source>
+        <translation>密码：</translation>
+    </message>
+    <message>
+        <source>Password again:</source>
+        <translation>确认密码：</translation>
     </message>
 </context>
 <context>
@@ -1947,6 +2282,77 @@ Database: %2</source>
     </message>
 </context>
 <context>
+    <name>QuickDispatch</name>
+    <message>
+        <source>&amp;Dispatch to the nearest…</source>
+        <translation>就近派遣(&amp;D)…</translation>
+    </message>
+    <message>
+        <source>Accept and assign in one step: the newest one-key alarm, else the selected incident; 1–9 pick who goes (%1)</source>
+        <translation>一步完成受理和派遣：优先最新的一键报警，否则为所选事件；按 1–9 选择派遣对象（%1）</translation>
+    </message>
+    <message>
+        <source>Select an incident to dispatch first</source>
+        <translation>请先选择要派遣的事件</translation>
+    </message>
+    <message>
+        <source>Incident %1 cannot be dispatched: it is %2</source>
+        <translation>事件 %1 无法派遣：当前状态为“%2”</translation>
+    </message>
+    <message>
+        <source>Your role may not dispatch incidents</source>
+        <translation>您的角色无权派遣事件</translation>
+    </message>
+    <message>
+        <source>Changed by someone else</source>
+        <translation>已被他人修改</translation>
+    </message>
+    <message>
+        <source>Dispatch refused</source>
+        <translation>派遣被拒绝</translation>
+    </message>
+    <message>
+        <source>Dispatch failed</source>
+        <translation>派遣失败</translation>
+    </message>
+</context>
+<context>
+    <name>QuickDispatchDialog</name>
+    <message>
+        <source>Dispatch incident</source>
+        <extracomment>The key that opens the keyboard dispatch (D for dispatch; text fields keep it as a letter).</extracomment>
+        <translation>派遣事件</translation>
+    </message>
+    <message>
+        <source>One-key alarm</source>
+        <translation>一键报警</translation>
+    </message>
+    <message>
+        <source>it is accepted and assigned in one step</source>
+        <translation>将一步完成受理和派遣</translation>
+    </message>
+    <message>
+        <source>1–9 choose · Enter dispatches · Esc cancels</source>
+        <translation>1–9 选择 · 回车派遣 · Esc 取消</translation>
+    </message>
+    <message>
+        <source>Accept and dispatch</source>
+        <translation>受理并派遣</translation>
+    </message>
+    <message>
+        <source>Dispatch</source>
+        <translation>派遣</translation>
+    </message>
+    <message>
+        <source>Nearest workers, then departments:</source>
+        <translation>就近网格员，其次为部门：</translation>
+    </message>
+    <message>
+        <source>Nobody to suggest here: use Assign… (Ctrl+Shift+D) to choose from everyone</source>
+        <translation>此处无可推荐的对象：请用“派遣…”（Ctrl+Shift+D）从全部人员中选择</translation>
+    </message>
+</context>
+<context>
     <name>RejectDialog</name>
     <message>
         <source>Reject report</source>
@@ -1986,6 +2392,29 @@ Database: %2</source>
     <message>
         <source>Duplicate</source>
         <translation>重复上报</translation>
+    </message>
+</context>
+<context>
+    <name>ReplayRoom</name>
+    <message>
+        <source>Situation &amp;replay…</source>
+        <translation>态势回放(&amp;R)…</translation>
+    </message>
+    <message>
+        <source>Replay a past period: workers moving, incidents appearing and changing</source>
+        <translation>回放过去某一时段：网格员的移动、事件的出现与变化</translation>
+    </message>
+    <message>
+        <source>Situation replay</source>
+        <translation>态势回放</translation>
+    </message>
+    <message>
+        <source>Loading cancelled.</source>
+        <translation>已取消加载。</translation>
+    </message>
+    <message>
+        <source>The period could not be loaded</source>
+        <translation>无法加载该时段</translation>
     </message>
 </context>
 <context>
@@ -2121,6 +2550,17 @@ Database: %2</source>
     </message>
 </context>
 <context>
+    <name>RoleDialog</name>
+    <message>
+        <source>Change role</source>
+        <translation>更改角色</translation>
+    </message>
+    <message>
+        <source>Role of %1:</source>
+        <translation>%1 的角色：</translation>
+    </message>
+</context>
+<context>
     <name>ScaleBar</name>
     <message>
         <source>{0:g} km</source>
@@ -2130,6 +2570,336 @@ Database: %2</source>
     <message>
         <source>{0:g} m</source>
         <translation>{0:g} 米</translation>
+    </message>
+</context>
+<context>
+    <name>ScorecardExports</name>
+    <message>
+        <source>Export scorecards as CSV</source>
+        <translation>导出考核表为 CSV</translation>
+    </message>
+    <message>
+        <source>CSV files (*.csv)</source>
+        <translation>CSV 文件 (*.csv)</translation>
+    </message>
+    <message>
+        <source>Export scorecards as PDF</source>
+        <translation>导出考核表为 PDF</translation>
+    </message>
+    <message>
+        <source>PDF documents (*.pdf)</source>
+        <translation>PDF 文档 (*.pdf)</translation>
+    </message>
+    <message>
+        <source>%1 scorecards written to %2</source>
+        <translation>已将 %1 份考核表写入 %2</translation>
+    </message>
+    <message>
+        <source>Could not write %1: %2</source>
+        <translation>无法写入 %1：%2</translation>
+    </message>
+</context>
+<context>
+    <name>ScorecardRoom</name>
+    <message>
+        <source>Computing the scorecards of %1…</source>
+        <translation>正在计算 %1 的考核…</translation>
+    </message>
+    <message>
+        <source>Cancelled: %1 was not computed; still showing %2.</source>
+        <translation>已取消：%1 未计算，仍显示 %2。</translation>
+    </message>
+    <message>
+        <source>Cancelled: choose a month to compute its scorecards.</source>
+        <translation>已取消：请选择月份以计算其考核。</translation>
+    </message>
+    <message>
+        <source>reading the incidents</source>
+        <translation>正在读取事件</translation>
+    </message>
+    <message>
+        <source>attributing the reports</source>
+        <translation>正在归集上报</translation>
+    </message>
+    <message>
+        <source>reading the patrols</source>
+        <translation>正在读取巡查记录</translation>
+    </message>
+    <message>
+        <source>scoring the departments</source>
+        <translation>正在为部门评分</translation>
+    </message>
+    <message>
+        <source>starting</source>
+        <translation>正在启动</translation>
+    </message>
+    <message>
+        <source>%1: %2…</source>
+        <translation>%1：%2…</translation>
+    </message>
+    <message>
+        <source>Score history, %1: %2…</source>
+        <translation>历史得分（%1）：%2…</translation>
+    </message>
+    <message>
+        <source>The scorecards of %1 could not be computed: %2</source>
+        <translation>无法计算 %1 的考核：%2</translation>
+    </message>
+    <message>
+        <source>Score history of %1: %2</source>
+        <translation>历史得分（%1）：%2</translation>
+    </message>
+    <message>
+        <source>Score over the last 12 months (a gap: no score that month).</source>
+        <translation>近 12 个月得分（空缺：该月无得分）。</translation>
+    </message>
+    <message>
+        <source>History stopped: %1 month(s) not computed yet.</source>
+        <translation>历史得分计算已停止：尚有 %1 个月未计算。</translation>
+    </message>
+    <message>
+        <source>Computing the history in the background: %1 month(s) to go.</source>
+        <translation>正在后台计算历史得分：还剩 %1 个月。</translation>
+    </message>
+    <message>
+        <source>%1: score by month</source>
+        <translation>%1：逐月得分</translation>
+    </message>
+    <message>
+        <source>reports</source>
+        <translation>上报</translation>
+    </message>
+    <message>
+        <source>accepted reports</source>
+        <translation>受理的上报</translation>
+    </message>
+    <message>
+        <source>rejected reports</source>
+        <translation>退回的上报</translation>
+    </message>
+    <message>
+        <source>duplicate reports</source>
+        <translation>重复上报</translation>
+    </message>
+    <message>
+        <source>one-key reports</source>
+        <translation>一键上报</translation>
+    </message>
+    <message>
+        <source>dispatched to them</source>
+        <translation>派给本人</translation>
+    </message>
+    <message>
+        <source>handled on the spot</source>
+        <translation>就地处置</translation>
+    </message>
+    <message>
+        <source>overdue</source>
+        <translation>超时</translation>
+    </message>
+    <message>
+        <source>supervised</source>
+        <translation>督办</translation>
+    </message>
+    <message>
+        <source>the average time to respond</source>
+        <translation>平均响应时长</translation>
+    </message>
+    <message>
+        <source>the average time to resolve</source>
+        <translation>平均办结时长</translation>
+    </message>
+    <message>
+        <source>received</source>
+        <translation>接收</translation>
+    </message>
+    <message>
+        <source>accepted in time</source>
+        <translation>按时受理</translation>
+    </message>
+    <message>
+        <source>closed</source>
+        <translation>办结</translation>
+    </message>
+    <message>
+        <source>supervision orders</source>
+        <translation>督办单</translation>
+    </message>
+    <message>
+        <source>joint meetings</source>
+        <translation>联席会议</translation>
+    </message>
+    <message>
+        <source>closed, level %1</source>
+        <translation>办结（%1 级）</translation>
+    </message>
+    <message>
+        <source>No incidents behind %1 of %2 in %3</source>
+        <translation>%3 %2 的“%1”没有对应的事件</translation>
+    </message>
+    <message>
+        <source>Scorecard %1 — %2: %3 · %4 incident(s)</source>
+        <translation>考核 %1 — %2：%3 · %4 件事件</translation>
+    </message>
+</context>
+<context>
+    <name>ScorecardsView</name>
+    <message>
+        <source>Export CSV…</source>
+        <extracomment>A month typed or stepped to is loaded this long after the last change. Columns are sized to their contents up to this many pixels (a longer header is elided; its tooltip has it).</extracomment>
+        <translation>导出 CSV…</translation>
+    </message>
+    <message>
+        <source>Export PDF…</source>
+        <translation>导出 PDF…</translation>
+    </message>
+    <message>
+        <source>Write what this tab shows: the town, one village or one department</source>
+        <translation>导出本页所示内容：全镇、某个村（社区）或某个部门</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Scorecards are computed when you open this panel.</source>
+        <translation>打开本面板时计算考核。</translation>
+    </message>
+    <message>
+        <source>Village:</source>
+        <translation>村（社区）：</translation>
+    </message>
+    <message>
+        <source>All villages</source>
+        <translation>全部村社区</translation>
+    </message>
+    <message>
+        <source>Department:</source>
+        <translation>部门：</translation>
+    </message>
+    <message>
+        <source>All departments</source>
+        <translation>全部部门</translation>
+    </message>
+    <message>
+        <source>Workers</source>
+        <translation>网格员</translation>
+    </message>
+    <message>
+        <source>Departments</source>
+        <translation>部门</translation>
+    </message>
+    <message>
+        <source>Select a worker or a department for their score over 12 months.</source>
+        <translation>选择一名网格员或一个部门，查看其近 12 个月的得分。</translation>
+    </message>
+    <message>
+        <source>Compute the 12 months</source>
+        <translation>计算近 12 个月</translation>
+    </message>
+    <message>
+        <source>Month:</source>
+        <translation>月份：</translation>
+    </message>
+    <message>
+        <source>%1 · rules %2 · %3 workers, %4 departments · as of %5</source>
+        <translation>%1 · 规则版本 %2 · %3 名网格员，%4 个部门 · 截至 %5</translation>
+    </message>
+</context>
+<context>
+    <name>SituationLinks</name>
+    <message>
+        <source>The cameras that see the incident could not be found: %1</source>
+        <extracomment>How many of the wall&apos;s first tiles show the cameras that see a selected incident.</extracomment>
+        <translation>无法查找能看到该事件的摄像头：%1</translation>
+    </message>
+    <message>
+        <source>On the wall, closest first: %1</source>
+        <translation>已上视频墙（由近及远）：%1</translation>
+    </message>
+    <message>
+        <source>Incidents assigned to %1 (selected on the map)</source>
+        <translation>派给 %1 的事件（在地图上选中）</translation>
+    </message>
+    <message>
+        <source>Incidents of %1 (selected on the map)</source>
+        <translation>%1 的事件（在地图上选中）</translation>
+    </message>
+</context>
+<context>
+    <name>SituationReplayView</name>
+    <message>
+        <source>Last 2 hours</source>
+        <extracomment>Replay speeds offered (replayed seconds per real second). The preset periods, in the order offered; &quot;custom&quot; takes the from/to fields. How often a playing replay draws a frame.</extracomment>
+        <translation>近 2 小时</translation>
+    </message>
+    <message>
+        <source>Last 8 hours</source>
+        <translation>近 8 小时</translation>
+    </message>
+    <message>
+        <source>Yesterday</source>
+        <translation>昨天</translation>
+    </message>
+    <message>
+        <source>Custom period</source>
+        <translation>自定义时段</translation>
+    </message>
+    <message>
+        <source>Load</source>
+        <translation>加载</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Choose a period and load it.</source>
+        <translation>请选择时段并加载。</translation>
+    </message>
+    <message>
+        <source>Play or pause the replay</source>
+        <translation>播放或暂停回放</translation>
+    </message>
+    <message>
+        <source>%1×</source>
+        <translation>%1×</translation>
+    </message>
+    <message>
+        <source>Replay speed</source>
+        <translation>回放速度</translation>
+    </message>
+    <message>
+        <source>Period:</source>
+        <translation>时段：</translation>
+    </message>
+    <message>
+        <source>from</source>
+        <translation>从</translation>
+    </message>
+    <message>
+        <source>to</source>
+        <translation>至</translation>
+    </message>
+    <message>
+        <source>Loading the period…</source>
+        <translation>正在加载该时段…</translation>
+    </message>
+    <message>
+        <source>%1 workers · %2 open incidents</source>
+        <translation>%1 名网格员 · %2 件未办结事件</translation>
+    </message>
+    <message>
+        <source>The period must end after it starts.</source>
+        <translation>时段的结束时间必须晚于开始时间。</translation>
+    </message>
+    <message>
+        <source>%1 – %2: %3 workers, %4 incidents</source>
+        <translation>%1 – %2：%3 名网格员，%4 件事件</translation>
+    </message>
+    <message>
+        <source>positions every %1 s</source>
+        <translation>位置间隔 %1 秒</translation>
     </message>
 </context>
 <context>
@@ -2212,6 +2982,37 @@ Database: %2</source>
     <message>
         <source>%1 selected</source>
         <translation>已选 %1 项</translation>
+    </message>
+</context>
+<context>
+    <name>SuggestionList</name>
+    <message>
+        <source>Key</source>
+        <translation>按键</translation>
+    </message>
+    <message>
+        <source>Who</source>
+        <translation>派遣对象</translation>
+    </message>
+    <message>
+        <source>Where</source>
+        <translation>位置</translation>
+    </message>
+    <message>
+        <source>Distance</source>
+        <translation>距离</translation>
+    </message>
+    <message>
+        <source>this grid</source>
+        <translation>本网格</translation>
+    </message>
+    <message>
+        <source>Department</source>
+        <translation>部门</translation>
+    </message>
+    <message>
+        <source>usual handler</source>
+        <translation>常规承办</translation>
     </message>
 </context>
 <context>
@@ -2389,6 +3190,37 @@ Database: %2</source>
     </message>
 </context>
 <context>
+    <name>UserTableModel</name>
+    <message>
+        <source>disabled</source>
+        <translation>已停用</translation>
+    </message>
+    <message>
+        <source>locked until %1</source>
+        <translation>锁定至 %1</translation>
+    </message>
+    <message>
+        <source>active</source>
+        <translation>正常</translation>
+    </message>
+    <message>
+        <source>User name</source>
+        <translation>用户名</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>姓名</translation>
+    </message>
+    <message>
+        <source>Role</source>
+        <translation>角色</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+</context>
+<context>
     <name>VideoTile</name>
     <message>
         <source>Drop a camera here</source>
@@ -2518,6 +3350,10 @@ Database: %2</source>
         <translation>从摄像头上报</translation>
     </message>
     <message>
+        <source>Incident reported from camera and dispatched</source>
+        <translation>已从摄像头上报事件并派遣</translation>
+    </message>
+    <message>
         <source>Incident reported from camera</source>
         <translation>已从摄像头上报事件</translation>
     </message>
@@ -2526,6 +3362,7 @@ Database: %2</source>
     <name>WallDialogs</name>
     <message>
         <source>Tour</source>
+        <extracomment>Settings key of the sub-item last reported from a camera (the report dialog starts on it).</extracomment>
         <translation>轮巡</translation>
     </message>
     <message>

@@ -125,3 +125,45 @@ def test_import_of_a_file_that_is_not_a_camera_list(db, tmp_path):
         assert result.returncode == 1
         assert result.stderr.count("\n") == 1, result.stderr
         assert "Traceback" not in result.stderr
+
+
+def _here(capsys, *args: str) -> tuple[int, str, str]:
+    """Run the command line in this process (much faster than a new one): exit code, stdout, stderr."""
+    from console.cli import main
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_aimed_cameras_are_named_for_a_point_they_see_closest_first(db, capsys):
+    # 120.3 E 30.1 N; 0.001° of longitude there is ~96 m east, 0.001° of latitude ~111 m north.
+    for name, lon in (("东门", "120.3"), ("西门", "120.297")):
+        assert _here(capsys, "cameras", "add", name, "rtsp://10.0.0.6/live", "--lon", lon, "--lat", "30.1",
+                     "--db", db)[0] == 0
+    code, out, err = _here(capsys, "cameras", "set", "东门", "--direction", "90", "--fov", "60", "--range", "200",
+                           "--db", db)
+    assert (code, out) == (0, "camera '东门' looks 90° from north over 60°, up to 200 m\n"), err
+    assert _here(capsys, "cameras", "set", "西门", "--direction", "90", "--fov", "20", "--range", "500",
+                 "--db", db)[0] == 0
+    assert _here(capsys, "cameras", "covering", "--lon", "120.301", "--lat", "30.1", "--db", db)[:2] == \
+        (0, "东门\n西门\n")
+    code, out, err = _here(capsys, "cameras", "covering", "--lon", "120.296", "--lat", "30.1", "--db", db)
+    assert (code, out) == (0, "") and "no camera sees that point" in err
+
+    turned = _here(capsys, "cameras", "set", "东门", "--direction", "270", "--db", db)  # the rest is kept
+    assert turned[1] == "camera '东门' looks 270° from north over 60°, up to 200 m\n"
+    assert _here(capsys, "cameras", "covering", "--lon", "120.301", "--lat", "30.1", "--db", db)[1] == "西门\n"
+
+
+@pytest.mark.parametrize("args, message", [
+    (("set", "东门", "--direction", "90"), "is not aimed yet"),
+    (("set", "东门", "--direction", "90", "--fov", "400", "--range", "100"), "angle of view"),
+    (("set", "北门", "--direction", "90", "--fov", "60", "--range", "100"), "no camera named '北门'"),
+    (("covering", "--lon", "500", "--lat", "30"), "--lon must be within"),
+])
+def test_impossible_aims_and_points_are_one_line(db, capsys, args, message):
+    assert _here(capsys, "cameras", "add", "东门", "rtsp://10.0.0.6/live", "--lon", "120.3", "--lat", "30.1",
+                 "--db", db)[0] == 0
+    code, _out, err = _here(capsys, "cameras", *args, "--db", db)
+    assert code != 0 and message in err
+    assert len(err.strip().splitlines()) == 1 and "Traceback" not in err

@@ -99,3 +99,69 @@ def test_list_marks_locked_and_disabled_users_and_maps_the_demo_roles(tmp_path):
     listed = gridwatch("users", "list", "--db", db)
     assert listed.returncode == 0, listed.stderr
     assert listed.stdout.splitlines() == ["chengang\tchengang\tduty\tlocked", "lixd\t指挥室主任 李晓东\tadmin\tdisabled"]
+
+
+def test_role_disable_enable_unlock_and_passwd_manage_one_user(tmp_path, monkeypatch, capsys):
+    db = str(tmp_path / "users.db")
+    monkeypatch.setattr(sys, "stdin", io.StringIO("a long secret\n"))
+    assert main(["users", "add", "lixd", "--role", "admin", "--db", db]) == 0
+    monkeypatch.setattr(sys, "stdin", io.StringIO("a long secret\n"))
+    assert main(["users", "add", "chengang", "--role", "operator", "--db", db]) == 0
+    capsys.readouterr()
+
+    assert main(["users", "role", "chengang", "duty", "--db", db]) == 0
+    assert capsys.readouterr().out == "'chengang' is now duty\n"
+    assert main(["users", "--db", db, "disable", "chengang"]) == 0
+    assert main(["users", "list", "--db", db]) == 0
+    assert "chengang\tchengang\tduty\tdisabled" in capsys.readouterr().out.splitlines()
+    assert main(["users", "enable", "chengang", "--db", db]) == 0
+
+    store = open_store(db)
+    try:
+        for _ in range(5):
+            with pytest.raises(OperatorError):
+                OperatorBook(store).authenticate("chengang", "guess")
+    finally:
+        store.dispose()
+    assert main(["users", "unlock", "chengang", "--db", db]) == 0
+    monkeypatch.setattr(sys, "stdin", io.StringIO("a new secret\n"))
+    assert main(["users", "passwd", "chengang", "--db", db]) == 0
+    out = capsys.readouterr().out
+    assert "unlocked 'chengang'" in out and "new password set for 'chengang'" in out and "a new secret" not in out
+
+    store = open_store(db)
+    try:
+        book = OperatorBook(store)
+        assert book.authenticate("chengang", "a new secret").role.label == "duty"
+        from sqlalchemy import select
+
+        from console.storage.models import AuditEntry
+        with store.sessions() as session:
+            actors = set(session.scalars(select(AuditEntry.actor).where(AuditEntry.action.in_(
+                ["set_role", "disable_operator", "enable_operator", "unlock_operator", "reset_password"]))))
+        assert actors == {"gridwatch users role", "gridwatch users disable", "gridwatch users enable",
+                          "gridwatch users unlock", "gridwatch users passwd"}
+    finally:
+        store.dispose()
+
+
+@pytest.mark.parametrize("args, stdin, message", [
+    (("role", "ghost", "duty"), "", "no user named 'ghost'"),
+    (("role", "lixd", "chief"), "", "invalid choice"),
+    (("role", "lixd", "operator"), "", "last enabled administrator"),
+    (("disable", "lixd"), "", "last enabled administrator"),
+    (("unlock", "ghost"), "", "no user named 'ghost'"),
+    (("passwd", "lixd"), "short\n", "at least 8 characters"),
+    (("passwd", "ghost"), "a long secret\n", "no user named 'ghost'"),
+])
+def test_management_refusals_are_one_line_and_non_zero(tmp_path, args, stdin, message):
+    db = str(tmp_path / "users.db")
+    store = open_store(db)
+    try:
+        OperatorBook(store).add("lixd", "admin", "a long secret")
+    finally:
+        store.dispose()
+    result = gridwatch("users", *args, "--db", db, stdin=stdin)
+    assert result.returncode != 0
+    assert message in result.stderr and len(result.stderr.strip().splitlines()) == 1, result.stderr
+    assert "Traceback" not in result.stderr

@@ -16,6 +16,7 @@ from console.core.taxonomy import default_taxonomy
 from console.core.workflow import OPEN_STATUSES, Status
 from console.demo import DemoDataError, demo_info, write_demo_data
 from console.demo.writer import default_until
+from console.storage import audit_chain
 from console.storage.dispatch import DispatchService, IncidentDraft, incident_number, queue_rank
 from console.storage.models import AuditEntry, Incident
 from console.tasks import Cancelled, TaskState
@@ -41,6 +42,15 @@ def test_summary_matches_the_database(town_store):
     open_now = rows(store, "SELECT count(*) FROM incidents WHERE status IN (?, ?, ?, ?, ?)",
                     *[s.value for s in OPEN_STATUSES])[0][0]
     assert summary.open_incidents == open_now
+
+
+def test_the_history_is_sealed_in_the_audit_chain(town_store):
+    store, summary = town_store
+    with store.engine.connect() as connection:
+        report = audit_chain.verify(connection)
+    assert report.holds, report.problem
+    assert report.entries == summary.audit_entries
+    assert report.links == -(-summary.audit_entries // audit_chain.BULK_LINK_ENTRIES)
 
 
 def test_demo_info_tells_a_demo_store(town_store, tmp_path):
@@ -240,6 +250,9 @@ def test_refuses_to_write_twice_unless_replacing(tmp_path):
     assert demo_info(store)["seed"] == 2
     assert rows(store, "SELECT count(*) FROM operators")[0][0] == 4
     assert rows(store, "PRAGMA foreign_key_check") == []
+    with store.engine.connect() as connection:  # the old trail went with its data; the new one is sealed anew
+        report = audit_chain.verify(connection)
+    assert report.holds and report.entries == second.audit_entries, report.problem
 
 
 def test_refuses_a_store_with_real_data_even_when_replacing(tmp_path):

@@ -81,6 +81,20 @@ def test_a_revoked_or_other_kind_of_key_does_not_raise_an_alarm(intake, store, c
     assert _counts(store) == before
 
 
+def test_a_key_revoked_by_an_administrator_stops_working_at_once_an_operator_cannot_revoke(intake, store, clock,
+                                                                                             device_key):
+    from console.core.roles import PermissionDenied
+    assert _alarm(intake, device_key, b"lat=30.1&lon=120.3").status == 201
+    with pytest.raises(PermissionDenied, match="manage API keys"):
+        ApiKeyStore(store, clock).for_operator("duty", "王丽").revoke(PHONE)
+    assert _alarm(intake, device_key, b"lat=30.1&lon=120.3").status == 201  # still works
+    ApiKeyStore(store, clock).for_operator("admin", "李晓东").revoke(PHONE)
+    before = _counts(store)
+    reply = _alarm(intake, device_key, b"lat=30.1&lon=120.3")  # the very next call: nothing cached
+    assert reply.status == 403 and "error" in json.loads(reply.body)
+    assert _counts(store) == before
+
+
 def test_a_device_key_needs_a_registered_phone(store, clock, positions):
     with pytest.raises(ApiKeyError, match="register the phone"):
         ApiKeyStore(store, clock).issue("device", "no-such-phone")

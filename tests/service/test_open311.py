@@ -67,7 +67,8 @@ def _counts(store) -> tuple[int, int, int]:
     with store.sessions() as session:
         return (session.scalar(select(func.count()).select_from(Incident)),
                 session.scalar(select(func.count()).select_from(Open311Request)),
-                session.scalar(select(func.count()).select_from(AuditEntry)))
+                session.scalar(select(func.count()).select_from(AuditEntry)  # the incidents' steps, not key issues
+                               .where(AuditEntry.incident_id.is_not(None))))
 
 
 # -- services ---------------------------------------------------------------------------------------------

@@ -21,9 +21,10 @@ import pytest
 from sqlalchemy import insert
 
 from console.core.clock import FakeClock
+from console.storage.audit_chain import GENESIS
 from console.storage.db import Store, open_store
 from console.storage.dispatch import DispatchService
-from console.storage.models import (Base, Department, Grid, Incident, Town, Village, Worker,
+from console.storage.models import (AuditChainHead, Base, Department, Grid, Incident, Town, Village, Worker,
                                     incident_departments)
 from tests.pg import PgServer, PgUnavailable
 
@@ -65,6 +66,7 @@ def _empty_all_tables(store: Store) -> None:
         connection.exec_driver_sql("SET LOCAL session_replication_role = replica")
         for table in reversed(Base.metadata.sorted_tables):
             connection.execute(table.delete())
+        connection.execute(insert(AuditChainHead).values(id=1, seal_id=0, last_entry_id=0, digest=GENESIS))
 
 
 @pytest.fixture(params=BACKENDS)

@@ -17,7 +17,7 @@ import pytest
 from console.core.clock import to_epoch
 from console.core.workflow import OPEN_STATUSES, Source, Status
 from console.storage.db import open_store
-from console.storage.models import Grid, Incident, Town, Village
+from console.storage.models import Grid, Incident, Town, Village, Worker
 from console.storage.queue import (QueueFilter, QueueQuery, QueueRow, QueueSort, SortKey,
                                    open_counts_per_village)
 
@@ -46,7 +46,7 @@ class QueueDb:
         return self.backend == "sqlite"
 
 
-def _make_rows(village_ids, grid_of) -> list[dict]:
+def _make_rows(village_ids, grid_of, worker_ids) -> list[dict]:
     rng = random.Random(20261129)
     times = [START + timedelta(hours=h) for h in (0, 0, 1, 3, 3, 3, 7, 12, 20, 29)]  # many ties
     sequence = rng.sample(range(1, 200), N_INCIDENTS)  # numbers not in id order
@@ -68,7 +68,8 @@ def _make_rows(village_ids, grid_of) -> list[dict]:
             status=status, one_key=one_key, queue_rank=0 if one_key and status in OPEN else 1,
             alarm_acknowledged_at=created + timedelta(minutes=1) if one_key and rng.random() < .5 else None,
             assignee_text=rng.choice(ASSIGNEES),
-            reminded_at=NOW if rng.random() < .3 else None, supervised_at=NOW if rng.random() < .15 else None))
+            reminded_at=NOW if rng.random() < .3 else None, supervised_at=NOW if rng.random() < .15 else None,
+            assignee_worker_id=rng.choice(worker_ids + [None])))
     return rows
 
 
@@ -94,11 +95,16 @@ def queue_db(request, tmp_path_factory) -> QueueDb:
                  for v in villages]
         session.add_all(grids)
         session.flush()
+        workers = [Worker(code=f"W{i}", name=name, phone="13800000000", grid_id=grids[i].id)
+                   for i, name in enumerate(["王小红", "李建国"])]
+        session.add_all(workers)
+        session.flush()
+        worker_ids = [w.id for w in workers]
         village_ids = [v.id for v in villages]
         grid_of = {g.village_id: g.id for g in grids}
         names = {v.id: v.name_zh for v in villages}
         grid_names = {g.id: g.name for g in grids}
-    rows = _make_rows(village_ids, grid_of)
+    rows = _make_rows(village_ids, grid_of, worker_ids)
     with store.sessions.begin() as session:
         incidents = [Incident(**row) for row in rows]
         session.add_all(incidents)
@@ -127,6 +133,8 @@ def _matches(row: dict, flt: QueueFilter) -> bool:
     if flt.village_id is not None and row["village_id"] != flt.village_id:
         return False
     if flt.source and row["source"] != flt.source:
+        return False
+    if flt.worker_id is not None and row["assignee_worker_id"] != flt.worker_id:
         return False
     if flt.overdue_only and not (row["status"] in OPEN and row["deadline_at"] < NOW):
         return False
@@ -187,6 +195,8 @@ FILTERS = {
     "number": QueueFilter(text="20261129-00"),
     "assignee": QueueFilter(text="执法队"),
     "nothing matches": QueueFilter(text="没有这种事件"),
+    "worker": QueueFilter(worker_id=1),
+    "worker's open ones": QueueFilter(worker_id=2, statuses=frozenset({"reported", "accepted", "dispatched"})),
     "combined": QueueFilter(statuses=frozenset(OPEN), levels=frozenset({1, 2, 3}), source="worker_app"),
 }
 

@@ -70,7 +70,7 @@ def _insert_places(conn, villages, grids, workers, departments) -> None:
     conn.exec_driver_sql("INSERT INTO towns VALUES (1, 'T001', '杨汛桥镇', 'Yangxunqiao')")
     conn.exec_driver_sql("INSERT INTO villages VALUES (?,?,?,?,?,?,?,?)", villages)
     conn.exec_driver_sql("INSERT INTO grids VALUES (?,?,?,?,?,?,?)", grids)
-    conn.exec_driver_sql("INSERT INTO workers VALUES (?,?,?,?,?,?)", workers)
+    conn.exec_driver_sql("INSERT INTO workers (id, code, name, phone, grid_id, on_duty) VALUES (?,?,?,?,?,?)", workers)
     conn.exec_driver_sql("INSERT INTO departments VALUES (?,?,?,?,?,?,?,?)", departments)
 
 

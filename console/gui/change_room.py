@@ -276,7 +276,8 @@ class ChangeRoom(QObject):
             source = SnapshotSource()
             source.set_urls({camera_id: url})
             try:
-                return source.grab(camera_id), source.problem(camera_id)
+                snapshot = source.grab(camera_id)
+                return (snapshot.image if snapshot is not None else None), source.problem(camera_id)
             finally:
                 source.close()
 

@@ -5,6 +5,7 @@ the zone's reference."""
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from sqlalchemy import func, select
 
 from console.storage.models import Attachment, Camera, Incident
@@ -79,7 +80,8 @@ def test_a_dismissed_change_files_nothing_and_resets_the_zone(console, qtbot, mo
     assert room.book.alerts("dismissed")[0].decided_by == "值班员 测试"
 
 
-def test_zones_drawn_on_a_camera_are_stored_and_watched(console, qtbot):  # noqa: F811
+@pytest.mark.parametrize("on_the_wall", [True, False], ids=["picture from its tile", "picture fetched"])
+def test_zones_drawn_on_a_camera_are_stored_and_watched(console, qtbot, on_the_wall):  # noqa: F811
     open_window, store, _clock, _settings = console
     window = open_window()
     room = window.changes
@@ -87,6 +89,10 @@ def test_zones_drawn_on_a_camera_are_stored_and_watched(console, qtbot):  # noqa
         camera = session.scalar(select(Camera.id).where(Camera.url.like("demo:rooftop%")).order_by(Camera.id))
     before = len(room.book.zones(camera))
     qtbot.waitUntil(lambda: room.catalog.get(camera) is not None, timeout=10_000)  # the cameras are loaded
+    if on_the_wall:  # the editor takes the tile's latest picture; otherwise it opens the stream for one
+        window.video.wall.show_camera(camera, 0)
+        qtbot.waitUntil(lambda: (feed := window.video.pool.get(camera)) is not None
+                        and feed.capture.latest_source_image() is not None, timeout=10_000)
     room.edit_zones(camera, window)
     qtbot.waitUntil(lambda: camera in room._editors, timeout=15_000)
     editor = room._editors[camera]

@@ -13,7 +13,7 @@ import urllib.request
 
 from console.storage.api_keys import ApiKeyStore
 from console.storage.db import open_store
-from tests.console.test_cli import ROOT, free_port, gridwatch
+from tests.console.test_cli import ROOT, free_port, gridwatch, gridwatch_here
 
 
 def test_issue_prints_the_key_once_list_never_shows_it_and_revoke_stops_it(tmp_path):
@@ -44,13 +44,13 @@ def test_issue_prints_the_key_once_list_never_shows_it_and_revoke_stops_it(tmp_p
 
 def test_refusals_are_one_line(tmp_path):
     db = str(tmp_path / "keys.db")
-    assert gridwatch("keys", "issue", "open311", "app", "--db", db).returncode == 0
+    assert gridwatch_here("keys", "issue", "open311", "app", "--db", db).returncode == 0
     for args, message in ((("issue", "open311", "app"), "a key named 'app' exists already"),
                           (("revoke", "ghost"), "no key named 'ghost'")):
-        result = gridwatch("keys", *args, "--db", db)
+        result = gridwatch_here("keys", *args, "--db", db)
         assert (result.returncode, result.stdout) == (1, "")
         assert result.stderr.count("\n") == 1 and message in result.stderr and "Traceback" not in result.stderr
-    wrong_kind = gridwatch("keys", "issue", "telnet", "x", "--db", db)
+    wrong_kind = gridwatch_here("keys", "issue", "telnet", "x", "--db", db)
     assert wrong_kind.returncode == 2 and "invalid choice: 'telnet'" in wrong_kind.stderr
 
 

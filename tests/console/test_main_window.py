@@ -14,9 +14,11 @@ from console.gui.context import ConsoleContext
 from console.gui.main_window import MainWindow
 from console.gui.settings import ConsoleSettings
 from console.gui.taskman import TaskManager
+from console.gui.video_room import MAIN_WALL_KEY
 from console.storage.db import open_store
 from console.storage.dispatch import DispatchService, IncidentDraft
 from console.storage.models import AuditEntry, Incident
+from widgets.video_wall import WallState
 
 UNTIL = datetime(2026, 11, 29, 2, 0, tzinfo=timezone.utc)
 
@@ -40,6 +42,9 @@ def console(demo_db, tmp_path, qtbot):
     context = ConsoleContext(store, DispatchService(store, clock), tasks, default_taxonomy(), clock,
                              "值班员 测试", "en", is_demo=True)
     settings = ConsoleSettings(tmp_path / "console.ini")
+    # An empty wall: these tests are about the window, and sixteen demo feeds decoding beside them would only
+    # take the two cores from it (the wall has tests of its own; a test that needs a feed puts a camera up).
+    settings.set(MAIN_WALL_KEY, WallState("2x2", [None] * 4).to_json())
     windows = []
 
     def open_window(speed: float = 0.0) -> MainWindow:

@@ -17,6 +17,7 @@ from console.cli_backup import COMMANDS as BACKUP_COMMANDS, add_backup_parsers, 
 from console.cli_cameras import add_cameras_parser, run_cameras
 from console.cli_keys import add_keys_parser, run_keys
 from console.cli_map import COMMANDS as MAP_COMMANDS, add_map_parsers, run_map
+from console.cli_patrol import add_patrol_parser, run_patrol
 from console.cli_scorecards import add_scorecards_parser, run_scorecards
 from console.cli_users import add_users_parser, run_users
 
@@ -67,6 +68,7 @@ def build_parser() -> OneLineParser:
     add_audit_parser(sub)
     add_backup_parsers(sub)
     add_scorecards_parser(sub)
+    add_patrol_parser(sub)
     return parser
 
 
@@ -93,6 +95,8 @@ def main(argv: list[str] | None = None) -> int:
             return run_backup(args, default_database_url, _fail)
         if args.command == "scorecards":
             return run_scorecards(args, default_database_url, _fail)
+        if args.command == "patrol":
+            return run_patrol(args, default_database_url, _fail)
         if args.command in MAP_COMMANDS:
             return run_map(args, default_database_url, _fail)
         from console.gui.app import run_console

@@ -23,6 +23,9 @@
 * **Silent phones are flagged**: every :attr:`IntakeConfig.offline_check_s` the writer
   marks phones silent for :attr:`IntakeConfig.offline_after_s` as offline
   (``devices.offline_since``), logs them and tells the handle's listeners.
+* **Daily patrol summaries**: a thread of their own (:mod:`console.service.patrol_upkeep`) summarises
+  each finished day once, shortly after local midnight (every :attr:`IntakeConfig.summary_check_s` it
+  looks for days without one), and retention summarises a day before deleting its positions.
 * **Operation**: ``GET /health`` on both ports (:mod:`console.service.health`), one log line
   per request (:mod:`console.service.access_log`), one when the database goes away and one when
   it is back (:mod:`console.service.outage`), and :meth:`ServiceHandle.stop` drains:
@@ -42,6 +45,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import tzinfo
 
 from sqlalchemy.exc import DBAPIError
 
@@ -51,6 +55,7 @@ from console.service.http import HttpServer, Request, Respond
 from console.service.open311 import PREFIX as OPEN311_PREFIX, Open311Api
 from console.service.one_key import PATH as ONE_KEY_PATH, OneKeyApi
 from console.service.outage import OutageLog
+from console.service.patrol_upkeep import PatrolUpkeep
 from console.service.protocols import ProtocolError, Report, decode_osmand, decode_owntracks
 from console.service.worker_reports import MAX_BODY_BYTES as REPORT_BODY_BYTES, PATH as REPORTS_PATH, \
     WorkerReportApi
@@ -82,6 +87,11 @@ class IntakeConfig:
     #: At ~55 bytes a position, a worker reporting every 5 s for 8 hours a day adds ~0.3 MB a day.
     retention_days: float | None = 90.0
     retention_check_s: float = 3_600.0
+    #: How often to look for finished days without a patrol summary (None: never), how far back, and the
+    #: time zone of the town's days (None: this machine's, as the scorecards).
+    summary_check_s: float | None = 900.0
+    summary_lookback_days: int = 7
+    local_tz: tzinfo | None = None
     max_batch: int = 5_000
     max_pending: int = 50_000
     future_tolerance_s: float = 86_400.0
@@ -385,6 +395,7 @@ class ServiceHandle:
     _listeners: list[Callable[[list[DeviceRecord]], None]] = field(default_factory=list)
     _stopped: bool = False
     _flushed: bool = True
+    _upkeep: PatrolUpkeep | None = None
 
     @property
     def osmand_url(self) -> str:
@@ -407,15 +418,27 @@ class ServiceHandle:
         return self._writer.run_job(self._flag_offline).result(timeout)
 
     def apply_retention(self, timeout: float = 600.0) -> int:
-        """Delete positions past the retention period now (the service also does it every
-        ``retention_check_s``); returns how many were deleted."""
-        return self._writer.run_job(self._delete_old_positions).result(timeout)
+        """Delete positions past the retention period now, the days losing positions summarised first (the
+        service also does it every ``retention_check_s``); returns how many were deleted."""
+        return self._upkeep.submit(self._retain).result(timeout)
 
-    def _delete_old_positions(self) -> int:
+    def summarise_patrols(self, timeout: float = 600.0) -> list:
+        """Summarise the finished days without a patrol summary now (the service also does it every
+        ``summary_check_s``); returns the days summarised."""
+        return self._upkeep.submit(self._upkeep.summarise_finished_days).result(timeout)
+
+    def _retain(self) -> int:
+        """On the upkeep thread: summarise what retention would take unsummarised, then delete on the writer."""
         days = self._config.retention_days
         if days is None:
             return 0
-        removed = self._positions.delete_older_than(days)
+        now = to_epoch(self._positions.clock.now())
+        self._upkeep.summarise_before_deleting(now - int(days * 86400))
+        return self._writer.run_job(lambda: self._delete_old_positions(now)).result()
+
+    def _delete_old_positions(self, now: int) -> int:
+        days = self._config.retention_days
+        removed = self._positions.delete_older_than(days, now=now)
         if removed:
             log.info("retention: deleted %d positions older than %g days", removed, days)
         return removed
@@ -449,6 +472,8 @@ class ServiceHandle:
             log.warning("the intake did not close its connections in time")
         self._service.health.close()
         self._service.reports.close()
+        if self._upkeep is not None:
+            self._upkeep.stop()  # before the writer: a retention job waits for it
         self._writer.stop(timeout)
         self._flushed = not self._writer.is_alive()
         if not self._flushed:
@@ -526,9 +551,14 @@ def start_service(store: Store, config: IntakeConfig | None = None, *, clock: Cl
     writer.run_job(service.reports.sweep_blobs)  # orphans of report transactions that failed after their photos
     handle = ServiceHandle(config.bind, outcome["osmand"], outcome["http"], stats, loop, thread, writer, server,
                            service, positions, config)
+    handle._upkeep = PatrolUpkeep(store, clock, config.local_tz, config.summary_lookback_days)
     _schedule(handle, loop, config.offline_check_s, handle._flag_offline)
     if config.retention_days is not None:
-        _schedule(handle, loop, config.retention_check_s, handle._delete_old_positions, first_after_s=60.0)
+        _schedule(handle, loop, config.retention_check_s, handle._retain, first_after_s=60.0,
+                  submit=handle._upkeep.submit)
+    if config.summary_check_s is not None:
+        _schedule(handle, loop, config.summary_check_s, handle._upkeep.summarise_finished_days, first_after_s=60.0,
+                  submit=handle._upkeep.submit)
     log.info("intake listening: OsmAnd on %s, OwnTracks on %s, Open311 on %s", handle.osmand_url,
              handle.owntracks_url, handle.open311_url)
     return handle
@@ -542,12 +572,15 @@ async def _listen(server: HttpServer, host: str, port: int, handler, body_limits
 
 
 def _schedule(handle: ServiceHandle, loop: asyncio.AbstractEventLoop, every_s: float, job: Callable,
-              first_after_s: float | None = None) -> None:
-    """Run ``job`` on the writer thread every ``every_s`` seconds while the service runs."""
+              first_after_s: float | None = None, submit: Callable | None = None) -> None:
+    """Run ``job`` every ``every_s`` seconds while the service runs, on the writer thread unless ``submit``
+    (e.g. the patrol upkeep's) says where."""
+    submit = submit or handle._writer.run_job
+
     def run() -> None:
         if handle._stopped:
             return
-        handle._writer.run_job(job)
+        submit(job)
         loop.call_later(every_s, run)
     first = every_s if first_after_s is None else first_after_s
     loop.call_soon_threadsafe(lambda: loop.call_later(first, run))

@@ -48,8 +48,10 @@ from console.storage.db import Store
 from console.storage.models import (Attachment, AuditEntry, Department, Grid, Incident, Meta, SupervisionOrder,
                                     Village, Worker)
 
-#: How often a report is retried when another console took the same number at the same moment.
-NUMBER_ATTEMPTS = 5
+#: How often a report is retried when another console took the same number at the same moment.  Writers
+#: queue on the audit chain's head (console.storage.audit_chain) after numbering their incidents, so with
+#: several consoles and the intake filing at once one of them can lose a few rounds in a row.
+NUMBER_ATTEMPTS = 20
 
 
 class IncidentNotFound(WorkflowError):

@@ -9,9 +9,9 @@ read fails instead of silently overwriting another console's change.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import (Boolean, Column, Float, ForeignKey, Index, Integer, LargeBinary, SmallInteger,
+from sqlalchemy import (Boolean, Column, Date, Float, ForeignKey, Index, Integer, LargeBinary, SmallInteger,
                         String, Table, Text, UniqueConstraint, event, false)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -513,3 +513,31 @@ class AuditChainHead(Base):
     seal_id: Mapped[int] = mapped_column(Integer)
     last_entry_id: Mapped[int] = mapped_column(Integer)
     digest: Mapped[str] = mapped_column(String(64))
+
+
+class PatrolDay(Base):
+    """One worker's patrol on one local day, summarised once the day is over so that a month's scorecards
+    read 30 rows per worker instead of a month of positions (see :mod:`console.storage.patrol_days`).
+
+    ``starts_at`` is the local midnight the day was cut at (the time zone it was summarised in) and
+    ``grid_id`` the worker's grid then (``outside_s`` is against its outline); ``covered_s`` is the
+    day's covered intervals and ``overnight_s`` the one from its last usable fix to the next day's first,
+    when that is short enough to be covered; ``duty_covered_s`` / ``overnight_duty_s`` are their overlaps
+    with the duty hours ``duty_from_h``..``duty_to_h``.  ``fixes`` counts the day's stored positions."""
+
+    __tablename__ = "patrol_days"
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    worker_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    starts_at: Mapped[int] = mapped_column(Integer)
+    grid_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    distance_m: Mapped[float] = mapped_column(Float)
+    patrol_s: Mapped[float] = mapped_column(Float)
+    outside_s: Mapped[float] = mapped_column(Float)
+    covered_s: Mapped[float] = mapped_column(Float)
+    overnight_s: Mapped[float] = mapped_column(Float)
+    duty_from_h: Mapped[int] = mapped_column(SmallInteger)
+    duty_to_h: Mapped[int] = mapped_column(SmallInteger)
+    duty_covered_s: Mapped[float] = mapped_column(Float)
+    overnight_duty_s: Mapped[float] = mapped_column(Float)
+    fixes: Mapped[int] = mapped_column(Integer)
+    computed_at: Mapped[datetime] = mapped_column(EpochSeconds)

@@ -1,13 +1,13 @@
 """Monthly scorecards (考核) of grid workers and stationed departments, from the incidents, the audit trail and
-the positions of a month, for a whole city at once (no Qt).
+the daily patrol summaries (or positions) of a month, for a whole city at once (no Qt).
 
 :func:`read_scorecards` reads the month's incidents in one query — one row per incident with the times of its
 steps aggregated from the audit trail by SQL (the last dispatch, the first start or resolution after it;
 :mod:`console.storage.scorecard_facts`) — and their department links in another, and the month's
-positions in one streamed query (:mod:`console.storage.scorecard_patrol`); every figure of every worker and
-department is then a numpy count over those rows (``bincount`` by worker or department), never a query per
-person.  The same masks give the
-drill-down (:meth:`Scorecards.incidents`): the ids behind a figure are exactly the ones counted.
+daily patrol summaries, with the positions of the days without one (:mod:`console.storage.scorecard_patrol`);
+every figure of every worker and department is then a numpy count over those rows (``bincount`` by worker or
+department), never a query per person.  The same masks give the drill-down (:meth:`Scorecards.incidents`):
+the ids behind a figure are exactly the ones counted.
 The scores come from the rules version that applied in the month (:mod:`console.core.assessment`).
 
 Which incidents count (in the operator's terms):
@@ -50,6 +50,7 @@ from console.core.workflow import RejectReason, Source, Status
 from console.storage.db import Store
 from console.storage.models import Department, Grid, Village, Worker
 from console.storage.monthly_report import month_bounds
+from console.storage.patrol_day import local_midnights
 from console.storage.scorecard_facts import MonthIncidents, attribute_reports, read_month_incidents
 from console.storage.scorecard_patrol import PatrolFigures, PostDays, read_patrols
 from console.tasks import TaskState
@@ -214,10 +215,9 @@ def _read_month(conn: Connection, month: Month, rules: AssessmentRules, tz, now:
     first, after = month_bounds(month.year, month.month, tz)
     start, end = to_epoch(first), to_epoch(after)
     n_days = (after.date() - first.date()).days
-    # each local midnight (with daylight saving a day may have 23 or 25 hours)
-    day_starts = np.array([to_epoch(datetime(month.year, month.month, 1 + k).astimezone() if tz is None
-                                    else datetime(month.year, month.month, 1 + k, tzinfo=tz))
-                           for k in range(n_days)], dtype=np.int64)
+    # each local midnight (with daylight saving a day may have 23 or 25 hours), and the two after the month
+    midnights = local_midnights(first.date(), n_days + 2, tz)
+    day_starts = midnights[:n_days]
     state.set_progress(0.0, "incidents")
     facts = read_month_incidents(conn, start, end, now)
     state.check()
@@ -238,8 +238,9 @@ def _read_month(conn: Connection, month: Month, rules: AssessmentRules, tz, now:
     masks: dict = {}
     figures = _worker_masks(facts, attribute_reports(facts, workers), masks)
     state.set_progress(0.4, "patrols")
-    patrols = read_patrols(conn, start, end, day_starts, posts, {w.id: w.grid_code for w in workers},
-                           version.worker.duty_hours, version.worker.min_patrol_minutes_per_day * 60, now,
+    patrols = read_patrols(conn, first.date(), midnights, posts,
+                           {w.id: (w.grid_id, w.grid_code) for w in workers}, version.worker.duty_hours,
+                           version.worker.min_patrol_minutes_per_day * 60, now,
                            _Scaled(state, 0.4, 0.8))
     state.set_progress(0.8, "departments")
     worker_cards = _worker_cards(workers, posts, figures, facts, patrols, version, n_days, before)

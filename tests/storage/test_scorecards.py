@@ -241,3 +241,28 @@ def test_the_month_in_progress_is_assessed_over_its_days_so_far(town):
     assert cards.worker(town.w2).days_in_post == 5  # 16 to 20 October
     before_joining = read_scorecards(town.store, OCTOBER, tz=CN, now=at(10, 12), previous=False)
     assert town.w2 not in {w.worker_id for w in before_joining.workers}
+
+
+def test_summarised_days_give_the_same_scorecards_without_their_positions(town):
+    from datetime import date
+
+    from sqlalchemy import delete
+
+    from console.storage.models import Position
+    from console.storage.patrol_days import summarise_days
+
+    def patrols(cards):
+        return {w.worker_id: (w.patrol, w.score.total, w.previous_score) for w in cards.workers}
+
+    before = read_scorecards(town.store, OCTOBER, tz=CN, now=NOW)
+    summarise_days(town.store, date(2026, 9, 1), date(2026, 10, 31), tz=CN, now=NOW)
+    with town.store.engine.begin() as conn:
+        conn.execute(delete(Position))
+    after = read_scorecards(town.store, OCTOBER, tz=CN, now=NOW)
+    assert patrols(after) == patrols(before)
+    assert after.worker(town.w0).patrol.patrol_s == pytest.approx(2 * 90 * 60)
+    # a worker moved to another grid since: the summaries measured time outside the old one, so they go unused
+    with town.store.sessions.begin() as session:
+        session.execute(update(Worker).where(Worker.id == town.w0).values(grid_id=town.places.grids[1]))
+    moved = read_scorecards(town.store, OCTOBER, tz=CN, now=NOW)
+    assert moved.worker(town.w0).patrol.patrol_s == 0

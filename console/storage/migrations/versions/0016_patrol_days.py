@@ -1,0 +1,40 @@
+"""daily per-worker patrol summaries, so that a month's scorecards need not read a month of positions
+
+Revision ID: 0016
+Revises: 0015
+Create Date: 2026-11-30 06:40:00.000000
+"""
+import sqlalchemy as sa
+from alembic import op
+
+
+revision = '0016'
+down_revision = '0015'
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.create_table(
+        'patrol_days',
+        sa.Column('day', sa.Date(), nullable=False),
+        sa.Column('worker_id', sa.Integer(), nullable=False),
+        sa.Column('starts_at', sa.Integer(), nullable=False),
+        sa.Column('grid_id', sa.Integer(), nullable=True),
+        sa.Column('distance_m', sa.Float(), nullable=False),
+        sa.Column('patrol_s', sa.Float(), nullable=False),
+        sa.Column('outside_s', sa.Float(), nullable=False),
+        sa.Column('covered_s', sa.Float(), nullable=False),
+        sa.Column('overnight_s', sa.Float(), nullable=False),
+        sa.Column('duty_from_h', sa.SmallInteger(), nullable=False),
+        sa.Column('duty_to_h', sa.SmallInteger(), nullable=False),
+        sa.Column('duty_covered_s', sa.Float(), nullable=False),
+        sa.Column('overnight_duty_s', sa.Float(), nullable=False),
+        sa.Column('fixes', sa.Integer(), nullable=False),
+        sa.Column('computed_at', sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint('day', 'worker_id'),
+    )
+
+
+def downgrade() -> None:
+    op.drop_table('patrol_days')

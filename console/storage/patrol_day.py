@@ -1,0 +1,188 @@
+"""One worker's patrol on one local day, from the positions: the single computation behind both the daily
+summaries (:mod:`console.storage.patrol_days`) and the scorecards' days without one
+(:mod:`console.storage.scorecard_patrol`), so the two give the same figures (no Qt).
+
+A day's fixes go through :func:`console.core.patrol.clean_fixes` and
+:func:`console.core.patrol.track_statistics` as the map's worker card cleans today's track: from local
+midnight.  A covered interval belongs to the day it starts in, so the interval from a day's last usable
+fix to the next day's first (the next day's first valid, accurate fix) is kept apart, as
+:attr:`PatrolDay.overnight_s`: a month counts it for every day in post but the last.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta, tzinfo
+
+import numpy as np
+from sqlalchemy import select
+from sqlalchemy.engine import Connection
+
+from console.core.clock import to_epoch
+from console.core.geo import Region
+from console.core.patrol import Fix, TrackPolicy, clean_fixes, track_statistics
+from console.storage.models import Boundary, Position
+from console.tasks import TaskState
+
+P = Position.__table__
+#: Rows fetched per round trip while streaming positions.
+_FETCH = 20_000
+#: Up to this many workers, a stream asks for theirs only (through the ``(worker_id, t)`` index).
+_FEW_WORKERS = 1_000
+
+#: A position as read: epoch seconds, lon, lat, accuracy, valid.
+Row = tuple[int, float, float, float | None, bool]
+
+
+@dataclass(frozen=True)
+class PatrolDay:
+    """A worker's patrol on one local day (seconds, metres); see the module docstring."""
+
+    distance_m: float
+    patrol_s: float
+    outside_s: float
+    covered_s: float
+    duty_covered_s: float
+    overnight_s: float
+    overnight_duty_s: float
+    fixes: int
+
+
+def local_midnight(day: date, tz: tzinfo | None) -> int:
+    """The epoch second ``day`` starts at in ``tz`` (None: this machine's time zone)."""
+    start = datetime(day.year, day.month, day.day)
+    return to_epoch(start.astimezone() if tz is None else start.replace(tzinfo=tz))
+
+
+def local_midnights(first: date, count: int, tz: tzinfo | None) -> np.ndarray:
+    """The starts of ``count`` consecutive local days from ``first`` (a day may have 23 or 25 hours)."""
+    return np.array([local_midnight(first + timedelta(days=k), tz) for k in range(count)], dtype=np.int64)
+
+
+def duty_windows(day_starts: np.ndarray, duty_hours: tuple[int, int], now: int) -> np.ndarray:
+    """Each day's duty window ``(start, end)`` in epoch seconds, clipped at ``now`` (an (n, 2) array)."""
+    starts = day_starts + duty_hours[0] * 3600
+    ends = np.minimum(day_starts + duty_hours[1] * 3600, now)
+    return np.stack([starts, np.maximum(ends, starts)], axis=1)
+
+
+def duty_before(windows: np.ndarray) -> Callable[[np.ndarray], np.ndarray]:
+    """A function ``t -> duty seconds before t`` (over every window), vectorised: piecewise linear."""
+    xs = windows.reshape(-1).astype(float)
+    lengths = windows[:, 1] - windows[:, 0]
+    ys = np.empty(len(xs))
+    ys[0::2] = np.concatenate([[0.0], np.cumsum(lengths)[:-1]])
+    ys[1::2] = np.cumsum(lengths)
+    return lambda t: np.interp(t, xs, ys) if len(xs) else np.zeros_like(t, dtype=float)
+
+
+def patrol_day(rows: list[Row], next_rows: list[Row], windows: np.ndarray, region: Region | None,
+               policy: TrackPolicy = TrackPolicy()) -> PatrolDay:
+    """The patrol of one worker-day from its positions ``rows`` (in time order), the first positions of the
+    next day ``next_rows`` (up to ``max_gap_s`` after midnight) and the duty windows of the day and the next
+    (a (2, 2) array); ``region`` is the worker's grid outline (None: no time outside)."""
+    kept, _dropped = clean_fixes((Fix(t, lon, lat, accuracy, None, bool(valid))
+                                  for t, lon, lat, accuracy, valid in rows), policy)
+    day = track_statistics(kept, policy, region)
+    t = np.array([f.t for f in kept], dtype=float)
+    covered = np.diff(t) <= policy.max_gap_s
+    a, b = t[:-1][covered], t[1:][covered]
+    before = duty_before(windows)
+    overnight = overnight_duty = 0.0
+    following = _first_usable(next_rows, policy)
+    if len(t) and following is not None and following - t[-1] <= policy.max_gap_s:
+        overnight = following - t[-1]
+        overnight_duty = float(before(np.array([following]))[0] - before(t[-1:])[0])
+    return PatrolDay(day.distance_m, day.patrol_s, day.outside_s, float((b - a).sum()),
+                     float((before(b) - before(a)).sum()) if len(a) else 0.0, float(overnight), overnight_duty,
+                     len(rows))
+
+
+def _first_usable(rows: list[Row], policy: TrackPolicy) -> float | None:
+    """The time of the first fix that cleaning a day from its start keeps: the first valid, accurate one."""
+    for t, _lon, _lat, accuracy, valid in rows:
+        if valid and (accuracy is None or accuracy <= policy.max_accuracy_m):
+            return float(t)
+    return None
+
+
+def stream_patrol_days(conn: Connection, midnights: np.ndarray, windows: np.ndarray, wanted: dict[int, set[int]],
+                       grid_codes: dict[int, str | None], state: TaskState,
+                       policy: TrackPolicy = TrackPolicy()) -> Iterator[tuple[int, int, PatrolDay]]:
+    """``(worker id, day index, PatrolDay)`` for the worker-days in ``wanted`` (worker id → day indexes into
+    ``midnights``, whose entry ``k + 1`` ends day ``k``) that have positions, reading each run of consecutive
+    wanted days in one streamed query ordered by worker and time.  ``windows[k]`` is day ``k``'s duty window
+    (one more than the days: the day after the last).  Worker-days without a position are not yielded."""
+    days = sorted(set().union(*wanted.values())) if wanted else []
+    regions = _Regions(conn, {grid_codes.get(w) for w in wanted})
+    for run in _runs(days):
+        workers = sorted(w for w, ks in wanted.items() if ks.intersection(run))
+        start, end = int(midnights[run[0]]), int(midnights[run[-1] + 1])
+        stmt = (select(P.c.worker_id, P.c.t, P.c.lon, P.c.lat, P.c.accuracy, P.c.valid)
+                .where(P.c.t >= start, P.c.t <= end + policy.max_gap_s).order_by(P.c.worker_id, P.c.t))
+        if len(workers) <= _FEW_WORKERS:
+            stmt = stmt.where(P.c.worker_id.in_(workers))
+        for worker_id, rows in _by_worker(conn, stmt, state):
+            days_of_worker = wanted.get(worker_id)
+            if not days_of_worker:
+                continue
+            times = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
+            edges = np.searchsorted(times, midnights[run[0]:run[-1] + 2], side="left")
+            for offset, k in enumerate(run):
+                if k not in days_of_worker:
+                    continue
+                lo, hi = int(edges[offset]), int(edges[offset + 1])
+                if lo == hi:
+                    continue
+                following = int(np.searchsorted(times, midnights[k + 1] + policy.max_gap_s, side="right"))
+                yield worker_id, k, patrol_day(rows[lo:hi], rows[hi:following], windows[k:k + 2],
+                                               regions.of(grid_codes.get(worker_id)), policy)
+
+
+def _runs(days: list[int]) -> list[list[int]]:
+    runs: list[list[int]] = []
+    for k in days:
+        if runs and runs[-1][-1] == k - 1:
+            runs[-1].append(k)
+        else:
+            runs.append([k])
+    return runs
+
+
+def _by_worker(conn: Connection, stmt, state: TaskState) -> Iterator[tuple[int, list[Row]]]:
+    current, rows = None, []
+    result = conn.execution_options(stream_results=True).execute(stmt)
+    try:
+        while chunk := result.fetchmany(_FETCH):
+            state.check()
+            for worker_id, t, lon, lat, accuracy, valid in chunk:
+                if worker_id != current:
+                    if current is not None:
+                        yield current, rows
+                    current, rows = worker_id, []
+                rows.append((t, lon, lat, accuracy, valid))
+    finally:
+        result.close()
+    if current is not None:
+        yield current, rows
+
+
+class _Regions:
+    """The outlines of the grids ``codes`` (read in one query when there are many), each parsed once."""
+
+    def __init__(self, conn: Connection, codes: set[str | None]):
+        self.conn = conn
+        self.outlines: dict[str, str] | None = None
+        if len(codes) > _FEW_WORKERS:
+            self.outlines = dict(conn.execute(select(Boundary.code, Boundary.geometry)
+                                              .where(Boundary.level == "grid")).all())
+        self.cache: dict[str | None, Region | None] = {None: None}
+
+    def of(self, grid_code: str | None) -> Region | None:
+        if grid_code not in self.cache:
+            outline = self.outlines.get(grid_code) if self.outlines is not None else self.conn.execute(
+                select(Boundary.geometry).where(Boundary.level == "grid", Boundary.code == grid_code)).scalar()
+            self.cache[grid_code] = Region(json.loads(outline)) if outline else None
+        return self.cache[grid_code]

@@ -8,9 +8,10 @@ around the chain (see :mod:`console.storage.audit_chain`).  Progress goes to std
 
 from __future__ import annotations
 
-import argparse
 import sys
 from collections.abc import Callable
+
+from console.cli_args import add_db_option, database_url, first_line
 
 Fail = Callable[..., int]
 EXIT_BROKEN = 1
@@ -19,18 +20,12 @@ EXIT_BROKEN = 1
 def add_audit_parser(commands) -> None:
     """Register ``audit`` and its subcommand on the top-level subparsers ``commands``."""
     audit = commands.add_parser("audit", help="check the audit trail")
-    _add_db_option(audit)
+    add_db_option(audit, "audit_db")
     actions = audit.add_subparsers(title="audit commands", parser_class=type(audit), required=True)
     verify = actions.add_parser("verify", help="check the audit trail's hash chain; exit 0 when it holds, "
                                                "otherwise name the first entry altered or removed")
-    _add_db_option(verify)
+    add_db_option(verify, "audit_db")
     verify.set_defaults(audit_action="verify")
-
-
-def _add_db_option(parser: argparse.ArgumentParser) -> None:
-    # SUPPRESS: an absent --db on the subcommand leaves one given before it in place.
-    parser.add_argument("--db", metavar="URL", dest="audit_db", default=argparse.SUPPRESS,
-                        help="SQLAlchemy URL or SQLite path (default: the database in your data directory)")
 
 
 def run_audit(args, fallback_db: Callable[[], str], fail: Fail) -> int:
@@ -38,13 +33,12 @@ def run_audit(args, fallback_db: Callable[[], str], fail: Fail) -> int:
     from sqlalchemy.exc import SQLAlchemyError
 
     from console.cli import TerminalProgress
-    from console.cli_map import _first_line
     from console.storage import audit_chain
     from console.storage.db import StoreError, open_store
     from console.tasks import TaskState
 
     try:
-        store = open_store(getattr(args, "audit_db", None) or args.db or fallback_db())
+        store = open_store(database_url(args, "audit_db", fallback_db))
     except StoreError as exc:
         return fail(str(exc))
     bar = TerminalProgress(sys.stderr)
@@ -52,7 +46,7 @@ def run_audit(args, fallback_db: Callable[[], str], fail: Fail) -> int:
         with store.engine.connect() as connection:
             report = audit_chain.verify(connection, TaskState(bar.update))
     except SQLAlchemyError as exc:
-        return fail(f"database error: {_first_line(exc)}")
+        return fail(f"database error: {first_line(exc)}")
     finally:
         bar.finish()
         store.dispose()

@@ -7,10 +7,11 @@ store in use) is one line on stderr and a non-zero exit, never a traceback.
 
 from __future__ import annotations
 
-import argparse
 import sys
 from collections.abc import Callable
 from pathlib import Path
+
+from console.cli_args import add_db_option, database_url
 
 Fail = Callable[..., int]
 COMMANDS = ("backup", "restore")
@@ -20,28 +21,22 @@ def add_backup_parsers(commands) -> None:
     """Register ``backup`` and ``restore`` on the top-level subparsers ``commands``."""
     backup = commands.add_parser("backup", help="copy the SQLite store to a file, consistently, even while "
                                                 "consoles and the intake write to it")
-    _db_option(backup)
+    add_db_option(backup, "backup_db")
     backup.add_argument("out", metavar="OUT_FILE", type=Path, help="the backup file to write")
     backup.add_argument("--force", action="store_true", help="overwrite OUT_FILE if it exists")
     backup.set_defaults(backup_action=_backup)
     restore = commands.add_parser("restore", help="replace the SQLite store with a backup (close every console "
                                                   "and `gridwatch serve` on it first); the old one is kept")
-    _db_option(restore)
+    add_db_option(restore, "backup_db")
     restore.add_argument("backup", metavar="BACKUP_FILE", type=Path, help="a file written by `gridwatch backup`")
     restore.set_defaults(backup_action=_restore)
-
-
-def _db_option(parser: argparse.ArgumentParser) -> None:
-    # SUPPRESS: an absent --db on the subcommand leaves one given before it in place.
-    parser.add_argument("--db", metavar="URL", dest="backup_db", default=argparse.SUPPRESS,
-                        help="SQLAlchemy URL or SQLite path (default: the database in your data directory)")
 
 
 def run_backup(args, fallback_db: Callable[[], str], fail: Fail) -> int:
     """Run ``backup`` or ``restore``; ``fallback_db`` gives the database when no ``--db`` was given."""
     from console.storage.backup import BackupError
 
-    url = getattr(args, "backup_db", None) or args.db or fallback_db()
+    url = database_url(args, "backup_db", fallback_db)
     try:
         return args.backup_action(url, args)
     except BackupError as exc:

@@ -10,10 +10,11 @@ non-zero exit.  URLs are shown masked; credentials never reach the terminal.
 
 from __future__ import annotations
 
-import argparse
 import sys
 from collections.abc import Callable
 from pathlib import Path
+
+from console.cli_args import add_db_option, database_url, first_line
 
 Fail = Callable[..., int]
 
@@ -21,7 +22,7 @@ Fail = Callable[..., int]
 def add_cameras_parser(commands) -> None:
     """Register ``cameras`` and its subcommands on the top-level subparsers ``commands``."""
     cameras = commands.add_parser("cameras", help="add, list, remove or import the cameras of the video wall")
-    _add_db_option(cameras)
+    add_db_option(cameras, "cameras_db")
     actions = cameras.add_subparsers(title="camera commands", parser_class=type(cameras), required=True)
 
     add = actions.add_parser("add", help="add a camera")
@@ -61,13 +62,7 @@ def add_cameras_parser(commands) -> None:
     covering.set_defaults(camera_action=_covering)
 
     for action in (add, listing, remove, load, aim, covering):
-        _add_db_option(action)
-
-
-def _add_db_option(parser: argparse.ArgumentParser) -> None:
-    # SUPPRESS: an absent --db on the subcommand leaves one given before it in place.
-    parser.add_argument("--db", metavar="URL", dest="cameras_db", default=argparse.SUPPRESS,
-                        help="SQLAlchemy URL or SQLite path (default: the database in your data directory)")
+        add_db_option(action, "cameras_db")
 
 
 def run_cameras(args, fallback_db: Callable[[], str], fail: Fail) -> int:
@@ -78,7 +73,7 @@ def run_cameras(args, fallback_db: Callable[[], str], fail: Fail) -> int:
     from console.storage.cameras import CameraBook, CameraError
     from console.storage.db import StoreError, open_store
 
-    url = getattr(args, "cameras_db", None) or args.db or fallback_db()
+    url = database_url(args, "cameras_db", fallback_db)
     try:
         store = open_store(url)
     except StoreError as exc:
@@ -88,7 +83,7 @@ def run_cameras(args, fallback_db: Callable[[], str], fail: Fail) -> int:
     except (CameraError, CoverageError) as exc:
         return fail(str(exc))
     except SQLAlchemyError as exc:
-        return fail(f"database error: {_first_line(exc)}")
+        return fail(f"database error: {first_line(exc)}")
     finally:
         store.dispose()
 
@@ -171,7 +166,3 @@ def _place(camera) -> str:
     """``village/grid``, whichever of the two is known, or empty."""
     return "/".join(name for name in (camera.village_name, camera.grid_name) if name)
 
-
-def _first_line(exc: BaseException) -> str:
-    text = str(getattr(exc, "orig", None) or exc)
-    return next((line.strip() for line in text.splitlines() if line.strip()), type(exc).__name__)

@@ -7,9 +7,10 @@ a refusal is one line on stderr and a non-zero exit.
 
 from __future__ import annotations
 
-import argparse
 import sys
 from collections.abc import Callable
+
+from console.cli_args import add_db_option, database_url, first_line
 
 Fail = Callable[..., int]
 #: As :data:`console.storage.api_keys.KINDS` (not imported here: building the parser must stay cheap).
@@ -18,7 +19,7 @@ Fail = Callable[..., int]
 def add_keys_parser(commands) -> None:
     """Register ``keys`` and its subcommands on the top-level subparsers ``commands``."""
     keys = commands.add_parser("keys", help="issue, revoke or list API keys of the intake's clients (Open311)")
-    _add_db_option(keys)
+    add_db_option(keys, "keys_db")
     actions = keys.add_subparsers(title="key commands", parser_class=type(keys), required=True)
     issue = actions.add_parser("issue", help="issue a new key and print it (once: only its hash is kept)")
     issue.add_argument("kind", choices=("open311", "device"),
@@ -31,25 +32,18 @@ def add_keys_parser(commands) -> None:
     listing = actions.add_parser("list", help="one tab-separated line per key: name, kind, created, revoked")
     listing.set_defaults(keys_action=_list)
     for action in (issue, revoke, listing):
-        _add_db_option(action)
-
-
-def _add_db_option(parser: argparse.ArgumentParser) -> None:
-    # SUPPRESS: an absent --db on the subcommand leaves one given before it in place.
-    parser.add_argument("--db", metavar="URL", dest="keys_db", default=argparse.SUPPRESS,
-                        help="SQLAlchemy URL or SQLite path (default: the database in your data directory)")
+        add_db_option(action, "keys_db")
 
 
 def run_keys(args, fallback_db: Callable[[], str], fail: Fail) -> int:
     """Run a ``keys`` subcommand; ``fallback_db`` gives the database when no ``--db`` was given."""
     from sqlalchemy.exc import SQLAlchemyError
 
-    from console.cli_map import _first_line
     from console.storage.api_keys import ApiKeyError, ApiKeyStore
     from console.storage.db import StoreError, open_store
 
     try:
-        store = open_store(getattr(args, "keys_db", None) or args.db or fallback_db())
+        store = open_store(database_url(args, "keys_db", fallback_db))
     except StoreError as exc:
         return fail(str(exc))
     try:
@@ -57,7 +51,7 @@ def run_keys(args, fallback_db: Callable[[], str], fail: Fail) -> int:
     except ApiKeyError as exc:
         return fail(str(exc))
     except SQLAlchemyError as exc:
-        return fail(f"database error: {_first_line(exc)}")
+        return fail(f"database error: {first_line(exc)}")
     finally:
         store.dispose()
 

@@ -17,7 +17,7 @@ from collections.abc import Callable
 from datetime import datetime, timezone
 from pathlib import Path
 
-from console.cli_args import non_negative_float
+from console.cli_args import add_db_option, database_url, first_line, non_negative_float
 
 Fail = Callable[..., int]
 COMMANDS = ("serve", "devices", "track", "import-geojson")
@@ -26,7 +26,7 @@ COMMANDS = ("serve", "devices", "track", "import-geojson")
 def add_map_parsers(commands) -> None:
     """Register the map's commands on the top-level subparsers ``commands``."""
     serve = commands.add_parser("serve", help="run the position intake (OsmAnd/Traccar Client and OwnTracks)")
-    _db_option(serve)
+    add_db_option(serve, "map_db")
     serve.add_argument("--bind", default="127.0.0.1", metavar="ADDR",
                        help="address to listen on (default 127.0.0.1; others need --allow-remote)")
     serve.add_argument("--osmand-port", type=_port, default=5055, metavar="PORT",
@@ -44,7 +44,7 @@ def add_map_parsers(commands) -> None:
     serve.set_defaults(map_action=_serve)
 
     devices = commands.add_parser("devices", help="list or register the phones that report workers' positions")
-    _db_option(devices)
+    add_db_option(devices, "map_db")
     actions = devices.add_subparsers(title="device commands", parser_class=type(devices), required=True)
     listing = actions.add_parser("list", help="one tab-separated line per phone: device id, worker name, grid")
     listing.set_defaults(map_action=_devices_list)
@@ -59,22 +59,22 @@ def add_map_parsers(commands) -> None:
     remove.add_argument("device_id", metavar="DEVICE_ID")
     remove.set_defaults(map_action=_devices_remove)
     for parser in (listing, add, remove):
-        _db_option(parser)
+        add_db_option(parser, "map_db")
 
     track = commands.add_parser("track", help="export a phone's track")
-    _db_option(track)
+    add_db_option(track, "map_db")
     track_actions = track.add_subparsers(title="track commands", parser_class=type(track), required=True)
     export = track_actions.add_parser("export", help="write a phone's positions in a period as GPX 1.1")
     export.add_argument("--device", required=True, metavar="ID", help="the phone's device id")
     export.add_argument("--from", dest="start", required=True, type=_time, metavar="T", help="start time")
     export.add_argument("--to", dest="end", required=True, type=_time, metavar="T", help="end time")
     export.add_argument("--out", required=True, type=Path, metavar="FILE.gpx", help="where to write (- for stdout)")
-    _db_option(export)
+    add_db_option(export, "map_db")
     export.set_defaults(map_action=_track_export)
 
     geojson = commands.add_parser("import-geojson", help="import town, village and grid outlines from GeoJSON")
     geojson.add_argument("file", metavar="FILE", help="a FeatureCollection; properties level, code, name")
-    _db_option(geojson)
+    add_db_option(geojson, "map_db")
     geojson.set_defaults(map_action=_import_geojson)
 
 
@@ -86,7 +86,7 @@ def run_map(args, fallback_db: Callable[[], str], fail: Fail) -> int:
     from console.storage.db import StoreError, open_store
     from console.storage.positions import DeviceError
 
-    url = getattr(args, "map_db", None) or args.db or fallback_db()
+    url = database_url(args, "map_db", fallback_db)
     try:
         store = open_store(url)
     except StoreError as exc:
@@ -96,7 +96,7 @@ def run_map(args, fallback_db: Callable[[], str], fail: Fail) -> int:
     except (DeviceError, BoundaryError) as exc:
         return fail(str(exc))
     except SQLAlchemyError as exc:
-        return fail(f"database error: {_first_line(exc)}")
+        return fail(f"database error: {first_line(exc)}")
     finally:
         store.dispose()
 
@@ -208,11 +208,6 @@ def _import_geojson(store, args, fail: Fail) -> int:
 
 # -- argument types ----------------------------------------------------------------------------------
 
-def _db_option(parser: argparse.ArgumentParser) -> None:
-    # SUPPRESS: an absent --db on the subcommand leaves one given before it in place.
-    parser.add_argument("--db", metavar="URL", dest="map_db", default=argparse.SUPPRESS,
-                        help="SQLAlchemy URL or SQLite path (default: the database in your data directory)")
-
 
 def _port(text: str) -> int:
     if not text.isdigit() or not 0 <= int(text) <= 65535:
@@ -242,7 +237,3 @@ def _time(text: str) -> datetime:
             from None
     return when if when.tzinfo is not None else when.astimezone()  # naive: this computer's time zone
 
-
-def _first_line(exc: BaseException) -> str:
-    text = str(getattr(exc, "orig", None) or exc)
-    return next((line.strip() for line in text.splitlines() if line.strip()), type(exc).__name__)

@@ -16,6 +16,8 @@ import sys
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
 
+from console.cli_args import add_db_option, database_url, first_line
+
 Fail = Callable[..., int]
 EXIT_USAGE = 2
 
@@ -23,22 +25,16 @@ EXIT_USAGE = 2
 def add_patrol_parser(commands) -> None:
     """Register ``patrol`` and its subcommand on the top-level subparsers ``commands``."""
     patrol = commands.add_parser("patrol", help="daily patrol summaries")
-    _add_db_option(patrol)
+    add_db_option(patrol, "patrol_db")
     actions = patrol.add_subparsers(title="patrol commands", parser_class=type(patrol), required=True)
     summarise = actions.add_parser("summarise", help="summarise every worker's patrol of each day from the "
                                                      "positions (replacing a summary there was)")
-    _add_db_option(summarise)
+    add_db_option(summarise, "patrol_db")
     summarise.add_argument("--from", dest="first_day", metavar="YYYY-MM-DD", type=_day, default=None,
                            help="the first day (default: the oldest stored position's)")
     summarise.add_argument("--to", dest="last_day", metavar="YYYY-MM-DD", type=_day, default=None,
                            help="the last day (default: yesterday)")
     summarise.set_defaults(patrol_action="summarise")
-
-
-def _add_db_option(parser: argparse.ArgumentParser) -> None:
-    # SUPPRESS: an absent --db on the subcommand leaves one given before it in place.
-    parser.add_argument("--db", metavar="URL", dest="patrol_db", default=argparse.SUPPRESS,
-                        help="SQLAlchemy URL or SQLite path (default: the database in your data directory)")
 
 
 def _day(text: str) -> date:
@@ -54,7 +50,6 @@ def run_patrol(args, fallback_db: Callable[[], str], fail: Fail) -> int:
     from sqlalchemy.exc import SQLAlchemyError
 
     from console.cli import TerminalProgress
-    from console.cli_map import _first_line
     from console.storage.db import StoreError, open_store
     from console.storage.models import Position
     from console.storage.patrol_days import local_day, summarise_days
@@ -62,7 +57,7 @@ def run_patrol(args, fallback_db: Callable[[], str], fail: Fail) -> int:
 
     last_day = args.last_day or datetime.now().date() - timedelta(days=1)
     try:
-        store = open_store(getattr(args, "patrol_db", None) or args.db or fallback_db())
+        store = open_store(database_url(args, "patrol_db", fallback_db))
     except StoreError as exc:
         return fail(str(exc))
     bar = TerminalProgress(sys.stderr)
@@ -78,7 +73,7 @@ def run_patrol(args, fallback_db: Callable[[], str], fail: Fail) -> int:
     except Cancelled:
         return fail("cancelled", 130)
     except SQLAlchemyError as exc:
-        return fail(f"database error: {_first_line(exc)}")
+        return fail(f"database error: {first_line(exc)}")
     finally:
         bar.finish()
         store.dispose()

@@ -12,11 +12,12 @@ whatever is written.  The computation is :mod:`console.storage.scorecards`'s; th
 
 from __future__ import annotations
 
-import argparse
 import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
+
+from console.cli_args import add_db_option, database_url
 
 Fail = Callable[..., int]
 EXIT_USAGE = 2
@@ -26,8 +27,7 @@ def add_scorecards_parser(commands) -> None:
     """Register ``scorecards`` on the top-level subparsers ``commands``."""
     parser = commands.add_parser("scorecards", help="write a month's assessment scorecards of grid workers and "
                                                     "stationed departments as CSV")
-    parser.add_argument("--db", metavar="URL", dest="scorecards_db", default=argparse.SUPPRESS,
-                        help="SQLAlchemy URL or SQLite path (default: the database in your data directory)")
+    add_db_option(parser, "scorecards_db")
     parser.add_argument("--month", required=True, metavar="YYYY-MM", help="the month to assess")
     scope = parser.add_mutually_exclusive_group()
     scope.add_argument("--village", metavar="NAME", help="only this village's workers (name or code)")
@@ -60,7 +60,7 @@ def run_scorecards(args, fallback_db: Callable[[], str], fail: Fail) -> int:
         rules.for_month(month)
     except RulesError as exc:
         return fail(str(exc))
-    url = getattr(args, "scorecards_db", None) or args.db or fallback_db()
+    url = database_url(args, "scorecards_db", fallback_db)
     try:
         store = open_store(url)
     except StoreError as exc:

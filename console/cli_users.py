@@ -12,9 +12,10 @@ one line on stderr and a non-zero exit.
 
 from __future__ import annotations
 
-import argparse
 import sys
 from collections.abc import Callable
+
+from console.cli_args import add_db_option, database_url, first_line
 
 Fail = Callable[..., int]
 
@@ -22,7 +23,7 @@ Fail = Callable[..., int]
 def add_users_parser(commands) -> None:
     """Register ``users`` and its subcommands on the top-level subparsers ``commands``."""
     users = commands.add_parser("users", help="add or list the console's users (operators)")
-    _add_db_option(users)
+    add_db_option(users, "users_db")
     actions = users.add_subparsers(title="user commands", parser_class=type(users), required=True)
     add = actions.add_parser("add", help="add a user; the password is asked for (or read from standard input)")
     add.add_argument("name", metavar="NAME", help="the user name to log in with")
@@ -49,20 +50,13 @@ def add_users_parser(commands) -> None:
         command.set_defaults(users_action=handler)
         managed.append(command)
     for action in managed:
-        _add_db_option(action)
-
-
-def _add_db_option(parser: argparse.ArgumentParser) -> None:
-    # SUPPRESS: an absent --db on the subcommand leaves one given before it in place.
-    parser.add_argument("--db", metavar="URL", dest="users_db", default=argparse.SUPPRESS,
-                        help="SQLAlchemy URL or SQLite path (default: the database in your data directory)")
+        add_db_option(action, "users_db")
 
 
 def run_users(args, fallback_db: Callable[[], str], fail: Fail) -> int:
     """Run a ``users`` subcommand; ``fallback_db`` gives the database when no ``--db`` was given."""
     from sqlalchemy.exc import SQLAlchemyError
 
-    from console.cli_map import _first_line
     from console.storage.db import StoreError, open_store
     from console.storage.operators import OperatorBook, OperatorError
 
@@ -73,7 +67,7 @@ def run_users(args, fallback_db: Callable[[], str], fail: Fail) -> int:
         except (OperatorError, EOFError) as exc:
             return fail(str(exc) or "no password given")
     try:
-        store = open_store(getattr(args, "users_db", None) or args.db or fallback_db())
+        store = open_store(database_url(args, "users_db", fallback_db))
     except StoreError as exc:
         return fail(str(exc))
     try:
@@ -82,7 +76,7 @@ def run_users(args, fallback_db: Callable[[], str], fail: Fail) -> int:
     except OperatorError as exc:
         return fail(str(exc))
     except SQLAlchemyError as exc:
-        return fail(f"database error: {_first_line(exc)}")
+        return fail(f"database error: {first_line(exc)}")
     finally:
         store.dispose()
 

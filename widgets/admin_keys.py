@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, Qt, Signal
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import (QAbstractItemView, QDialog, QHBoxLayout, QHeaderView, QMessageBox, QPushButton,
-                               QTableView, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import QDialog, QMessageBox, QPushButton, QWidget
 
 from console.storage.api_keys import ApiKeyRecord
 from widgets.admin_dialogs import IssueKeyDialog, NewKeyDialog, kind_name
+from widgets.record_table import lay_out_with_buttons, record_table, select_row
 
 
 class KeyTableModel(QAbstractTableModel):
@@ -82,26 +82,12 @@ class AdminKeysView(QWidget):
         self.model = model
         self.device_ids: list[str] = []
         self.new_key_dialog: NewKeyDialog | None = None
-        self.table = QTableView(self)
-        self.table.setModel(model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setStretchLastSection(True)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.table = record_table(model, self)
         self.issue_button = QPushButton(self.tr("Issue…"), self)
         self.revoke_button = QPushButton(self.tr("Revoke…"), self)
         self.issue_button.clicked.connect(self.ask_issue)
         self.revoke_button.clicked.connect(self.ask_revoke)
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.issue_button)
-        buttons.addWidget(self.revoke_button)
-        buttons.addStretch(1)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.table, 1)
-        layout.addLayout(buttons)
+        lay_out_with_buttons(self, self.table, (self.issue_button, self.revoke_button))
         model.modelReset.connect(self._update_buttons)
         self.table.selectionModel().currentRowChanged.connect(self._update_buttons)
         self._update_buttons()
@@ -116,9 +102,7 @@ class AdminKeysView(QWidget):
 
     def select(self, name: str) -> None:
         """Select the key named ``name`` (after a reload)."""
-        row = self.model.row_of(name)
-        if row >= 0:
-            self.table.selectRow(row)
+        select_row(self.table, self.model.row_of(name))
 
     def ask_issue(self) -> None:
         """Ask for the new key's kind and name and request it."""

@@ -11,11 +11,11 @@ from datetime import datetime, timezone
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, Qt, Signal
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import (QAbstractItemView, QDialog, QHBoxLayout, QHeaderView, QMessageBox, QPushButton,
-                               QTableView, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import QDialog, QMessageBox, QPushButton, QWidget
 
 from console.storage.operators import OperatorRecord
 from widgets.admin_dialogs import NewUserDialog, PasswordDialog, RoleDialog, role_name
+from widgets.record_table import lay_out_with_buttons, record_table, select_row
 
 
 class UserTableModel(QAbstractTableModel):
@@ -98,14 +98,7 @@ class AdminUsersView(QWidget):
     def __init__(self, model: UserTableModel, parent: QWidget | None = None):
         super().__init__(parent)
         self.model = model
-        self.table = QTableView(self)
-        self.table.setModel(model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setStretchLastSection(True)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.table = record_table(model, self)
         self.add_button = QPushButton(self.tr("Add…"), self)
         self.role_button = QPushButton(self.tr("Change role…"), self)
         self.disable_button = QPushButton(self.tr("Disable"), self)
@@ -116,15 +109,8 @@ class AdminUsersView(QWidget):
         self.disable_button.clicked.connect(self.ask_disable_or_enable)
         self.unlock_button.clicked.connect(self.ask_unlock)
         self.password_button.clicked.connect(self.ask_password)
-        buttons = QHBoxLayout()
-        for button in (self.add_button, self.role_button, self.disable_button, self.unlock_button,
-                       self.password_button):
-            buttons.addWidget(button)
-        buttons.addStretch(1)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.table, 1)
-        layout.addLayout(buttons)
+        lay_out_with_buttons(self, self.table, (self.add_button, self.role_button, self.disable_button,
+                                                self.unlock_button, self.password_button))
         model.modelReset.connect(self._update_buttons)
         self.table.selectionModel().currentRowChanged.connect(self._update_buttons)
         self._update_buttons()
@@ -135,9 +121,7 @@ class AdminUsersView(QWidget):
 
     def select(self, login: str) -> None:
         """Select ``login``'s row (after a reload)."""
-        row = self.model.row_of(login)
-        if row >= 0:
-            self.table.selectRow(row)
+        select_row(self.table, self.model.row_of(login))
 
     def ask_add(self) -> None:
         """Ask for a new user and request it."""

@@ -345,16 +345,8 @@ class DispatchService:
         self.check_role(Action.ASSIGN)
         _require_actor(actor)
         assignment = self._assignment(worker_id, department_ids, note)
-        try:
-            with self.store.sessions.begin() as session:
-                incident = self._load(session, incident_id)
-                if expected_version is not None and incident.version != expected_version:
-                    raise StaleIncident(f"Incident {incident.number} was changed by someone else; "
-                                        "reload it and try again")
-                self._dispatch_loaded(session, incident, actor, assignment, note)
-        except StaleDataError as exc:
-            raise StaleIncident(f"Incident {incident_id} was changed by someone else; reload it and try again") \
-                from exc
+        self._on_loaded(incident_id, expected_version,
+                        lambda session, incident: self._dispatch_loaded(session, incident, actor, assignment, note))
 
     def report_and_dispatch(self, draft: IncidentDraft, actor: str, *, worker_id: int | None = None,
                             department_ids: tuple[int, ...] | list[int] = (), note: str = "") -> int:
@@ -565,13 +557,20 @@ class DispatchService:
         """Run one workflow step; ``change`` may edit the row and return the note to record."""
         self.check_role(action)
         _require_actor(actor)
+        self._on_loaded(incident_id, expected_version,
+                        lambda session, incident: self._apply(session, incident, actor, action, note, change))
+
+    def _on_loaded(self, incident_id: int, expected_version: int | None,
+                   work: Callable[[Session, Incident], None]) -> None:
+        """Run ``work(session, incident)`` in one transaction on the incident as stored, refused as
+        :class:`StaleIncident` when it is not the version the operator saw or changes under us."""
         try:
             with self.store.sessions.begin() as session:
                 incident = self._load(session, incident_id)
                 if expected_version is not None and incident.version != expected_version:
                     raise StaleIncident(f"Incident {incident.number} was changed by someone else; "
                                         "reload it and try again")
-                self._apply(session, incident, actor, action, note, change)
+                work(session, incident)
         except StaleDataError as exc:
             raise StaleIncident(f"Incident {incident_id} was changed by someone else; reload it and try again") \
                 from exc

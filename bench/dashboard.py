@@ -40,7 +40,9 @@ from PySide6.QtWidgets import QApplication  # noqa: E402
 from console.core.clock import FakeClock  # noqa: E402
 from console.core.taxonomy import default_taxonomy  # noqa: E402
 from console.gui.context import ConsoleContext  # noqa: E402
+from console.gui.app import GIL_SWITCH_INTERVAL_S  # noqa: E402
 from console.gui.dashboard_room import DashboardRoom  # noqa: E402
+from console.gui.garbage import GuiThreadGarbageCollector  # noqa: E402
 from console.gui.taskman import TaskManager  # noqa: E402
 from console.storage.dashboard import DashboardCache, DashboardScope, read_dashboard  # noqa: E402
 from console.storage.db import open_store  # noqa: E402
@@ -147,14 +149,17 @@ def main() -> int:
     parser.add_argument("--switch-interval-ms", type=float, default=None,
                         help="sys.setswitchinterval for the run (default: what the console sets)")
     args = parser.parse_args()
-    if args.switch_interval_ms is not None:
-        sys.setswitchinterval(args.switch_interval_ms / 1000)
+    interval_ms = GIL_SWITCH_INTERVAL_S * 1000 if args.switch_interval_ms is None else args.switch_interval_ms
+    sys.setswitchinterval(interval_ms / 1000)
     print(f"Python {platform.python_version()}, {os.cpu_count()} cores; scope: "
-          f"{'town ' + str(args.town) if args.town else 'everything'}")
+          f"{'town ' + str(args.town) if args.town else 'everything'}; GIL switch interval "
+          f"{sys.getswitchinterval() * 1000:g} ms")
     app = QApplication([sys.argv[0]])
+    collector = GuiThreadGarbageCollector(parent=app)  # as the console: collections on the GUI thread only
     for db in args.dbs:
         print(f"{db}:", flush=True)
         bench(app, copy_of(db, args.copies), args.repeat, DashboardScope(town_id=args.town))
+    collector.stop()
     return 0
 
 

@@ -10,7 +10,8 @@ incident is scored.  Prints the wall time of each run and what was computed.
 With ``--positions-per-worker-day N`` the copy is first given a month of patrols as the intake keeps them: a
 daily summary (``patrol_days``) of every worker for every finished day of the month and the month before,
 and N raw positions per worker for today so far (a phone per worker), which the scorecards still compute
-from positions; this writes into the database, so give it a copy.
+from positions; this writes into the database, so give it a copy (a SQLite one: the positions go in with the
+driver's own ``executemany``, ~10x faster than ORM rows, so tens of millions of fixes are a few minutes).
 """
 
 from __future__ import annotations
@@ -109,17 +110,22 @@ def fill_patrols(store, month: Month, now, per_worker: int) -> tuple[int, int]:
             devices = dict(conn.execute(select(Device.worker_id, Device.id)).all())
         conn.execute(delete(Position).where(Position.t >= t_today))
         step = max(1, (t_now - t_today) // max(1, per_worker))
+        k = np.arange(per_worker)
+        insert_sql = ("INSERT INTO positions (device_id, worker_id, t, lon, lat, accuracy, valid) "
+                      "VALUES (?, ?, ?, ?, ?, ?, ?)")  # lon/lat as the stored integer millionths (SQLite)
         rows = []
         for w in workers:
             lon, lat = 120.3 + rng.uniform(-0.5, 0.5), 30.0 + rng.uniform(-0.3, 0.3)
-            for k in range(per_worker):
-                rows.append(dict(device_id=devices[w.id], worker_id=w.id, t=t_today + k * step,
-                                 lon=lon + 0.00003 * k, lat=lat + rng.normal(0, 0.00003), accuracy=8.0, valid=True))
-            if len(rows) >= 200_000:
-                conn.execute(insert(Position), rows)
+            lons = np.round((lon + 0.00003 * k) * 1_000_000).astype(np.int64).tolist()
+            lats = np.round((lat + rng.normal(0, 0.00003, per_worker)) * 1_000_000).astype(np.int64).tolist()
+            times = (t_today + k * step).tolist()
+            device = devices[w.id]
+            rows += [(device, w.id, t, x, y, 8.0, 1) for t, x, y in zip(times, lons, lats)]
+            if len(rows) >= 500_000:
+                conn.exec_driver_sql(insert_sql, rows)
                 rows = []
         if rows:
-            conn.execute(insert(Position), rows)
+            conn.exec_driver_sql(insert_sql, rows)
         stored = conn.execute(select(func.count()).select_from(Position)).scalar()
     return len(days), stored
 

@@ -18,6 +18,7 @@ from console.cli_cameras import add_cameras_parser, run_cameras
 from console.cli_keys import add_keys_parser, run_keys
 from console.cli_map import COMMANDS as MAP_COMMANDS, add_map_parsers, run_map
 from console.cli_patrol import add_patrol_parser, run_patrol
+from console.cli_roster import COMMANDS as ROSTER_COMMANDS, add_roster_parsers, run_roster
 from console.cli_scorecards import add_scorecards_parser, run_scorecards
 from console.cli_users import add_users_parser, run_users
 
@@ -69,6 +70,7 @@ def build_parser() -> OneLineParser:
     add_backup_parsers(sub)
     add_scorecards_parser(sub)
     add_patrol_parser(sub)
+    add_roster_parsers(sub)
     return parser
 
 
@@ -97,6 +99,8 @@ def main(argv: list[str] | None = None) -> int:
             return run_scorecards(args, default_database_url, _fail)
         if args.command == "patrol":
             return run_patrol(args, default_database_url, _fail)
+        if args.command in ROSTER_COMMANDS:
+            return run_roster(args, default_database_url, _fail)
         if args.command in MAP_COMMANDS:
             return run_map(args, default_database_url, _fail)
         from console.gui.app import run_console

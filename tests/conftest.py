@@ -29,6 +29,22 @@ def pytest_runtest_protocol(item, nextitem):
         signal.alarm(0)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _gui_thread_garbage_collector(qapp):
+    """Collect garbage on the GUI thread only, as the console does (:mod:`console.gui.garbage`)."""
+    from console.gui.garbage import GuiThreadGarbageCollector
+    collector = GuiThreadGarbageCollector()
+    yield collector
+    collector.stop()
+
+
+@pytest.fixture(autouse=True)
+def _collect_garbage_between_tests(_gui_thread_garbage_collector):
+    """Tests that never run an event loop still get their garbage collected: after each test, on this thread."""
+    yield
+    _gui_thread_garbage_collector.collect_if_due()
+
+
 @pytest.fixture(autouse=True)
 def _private_dirs(tmp_path_factory, monkeypatch):
     """Keep platformdirs' data and config directories (and so QSettings and the default DB) per test."""

@@ -3,12 +3,16 @@
 :class:`MapCanvas` draws in metres east and north of the map's
 :class:`~console.core.geo.LocalProjection` with the aspect locked, so a metre
 is a metre in both directions.  Each kind of thing is a layer that can be
-switched off (:data:`LAYERS`); the outlines of a level are one painter path,
-Outlines are one item per level (:class:`widgets.outlines_item.OutlinesItem`)
-that draws only the outlines on screen, villages filled with their shading;
+switched off (:data:`LAYERS`).  Outlines are one item per level
+(:class:`widgets.outlines_item.OutlinesItem`) that draws only the outlines on
+screen, villages filled with their shading; the three levels are painted through
+one cached picture (:class:`widgets.cached_layers.CachedLayersItem`) that is
+moved with the view during a pan or zoom and drawn afresh once it settles;
 grid outlines and names appear only when the view is close enough for them to
 be read.  Workers are one scatter item per state, so a second's
-refresh of a city's 26,059 markers hands over four arrays, not 26,059 brushes.
+refresh of a city's 26,059 markers hands over four arrays, not 26,059 brushes;
+grouping them and shading the villages can be done beforehand on another thread
+(:func:`widgets.map_live.prepare_live`).
 """
 
 from __future__ import annotations
@@ -26,8 +30,10 @@ from widgets.map_style import (INCIDENT_STATUS_COLOURS, LEVEL_SIZES, NO_PEN, OUT
                                share_colour)
 from widgets.base_map import BaseMapLayer
 from widgets.fields_of_view_item import FieldsOfViewItem
+from widgets.map_live import PreparedLive, prepare_live
+from widgets.cached_layers import CachedLayersItem
 from widgets.outlines_item import OutlinesItem
-from widgets.point_cloud import PointCloudItem
+from widgets.point_cloud import DEDUPE_CELL_PX, PointCloudItem
 from widgets.scale_bar import ScaleBar
 
 #: The layers an operator can switch on and off.
@@ -43,7 +49,12 @@ GRID_OUTLINES_BELOW_M = 25_000
 #: ... and village outlines when narrower than this (wider, the villages' shading and the towns'
 #: outlines say enough, and stroking two thousand outlines would cost a quarter of a frame).
 VILLAGE_OUTLINES_BELOW_M = 45_000
-_Z = {"villages": -20, "outline": -10, "views": 5, "tracks": 10, "incidents": 20, "cameras": 25, "workers": 30,
+#: While the view is being panned or zoomed, the workers' markers are moved and scaled with it as one
+#: picture until its zoom differs by this factor (an 8-pixel marker stays within a pixel of its size).
+MARKER_RESCALE_LIMIT = 1.1
+#: ... when there are more workers than this (fewer are stamped faster than a picture of the view is copied).
+MARKERS_CACHED_ABOVE = 2_000
+_Z = {"outlines": -20, "views": 5, "tracks": 10, "incidents": 20, "cameras": 25, "workers": 30,
       "labels": 40, "highlight": 50}
 
 
@@ -81,19 +92,26 @@ class MapCanvas(pg.PlotWidget):
         self._visible = {layer: True for layer in LAYERS}
         self._incident_filter: tuple[frozenset[str] | None, frozenset[int] | None] = (None, None)
         self._red_threshold = RedLightPolicy().threshold
+        # Bottom first; painted together through one cached picture, under everything else.
         self._outlines = {level: OutlinesItem(OUTLINE_PENS[level]) for level in ("village", "grid", "town")}
-        for z, item in enumerate(self._outlines.values()):
-            item.setZValue(_Z["villages"] if z == 0 else _Z["outline"] + z)
-            self.addItem(item)
-        self._village_buckets: dict[int, int] = {}
+        self._outline_layers = CachedLayersItem(list(self._outlines.values()))
+        self._outline_layers.setZValue(_Z["outlines"])
+        self.addItem(self._outline_layers)
+        # Per village (places' order) its shading bucket, and per village outline its village's row (-1: none).
+        self._village_buckets: np.ndarray | None = None
+        self._village_rows = np.empty(0, dtype=np.int64)
         self.setBackground(self.palette().color(QPalette.ColorRole.Window))
         self.set_translucent_shading(False)
         self._labels: list[pg.TextItem] = []
         self._workers = [PointCloudItem(WORKER_STATE_COLOURS[code], QColor("#102027"), size=8)
                          for code in sorted(WORKER_STATE_COLOURS)]
-        for item in self._workers:
+        for item in self._workers:  # in the scene for clicks; painted through one cached picture
             item.setZValue(_Z["workers"])
             self.addItem(item)
+        self._marker_layers = CachedLayersItem(self._workers, rescale_limit=MARKER_RESCALE_LIMIT, max_stale_s=0.0,
+                                               align_px=DEDUPE_CELL_PX)
+        self._marker_layers.setZValue(_Z["workers"])
+        self.addItem(self._marker_layers)
         self._incidents = self._scatter("incidents", size=9)
         self._cameras = self._scatter("cameras", size=12, symbol="s")
         self._views = FieldsOfViewItem()
@@ -114,7 +132,7 @@ class MapCanvas(pg.PlotWidget):
         self.scene().sigMouseClicked.connect(self._scene_clicked)
         self._label_timer = QTimer(self, singleShot=True, interval=120)
         self._label_timer.timeout.connect(self._zoom_settled)
-        self.view.sigRangeChanged.connect(lambda *_: self._label_timer.start())
+        self.view.sigRangeChanged.connect(self._range_changed)
         self.scale_bar = ScaleBar(self.view, self)
         self._marker_clicked = False
 
@@ -122,14 +140,16 @@ class MapCanvas(pg.PlotWidget):
     def set_places(self, places: MapPlaces) -> None:
         """Outlines, village shapes, cameras and labels; the view shows all of it."""
         self.places = places
-        self._village_buckets.clear()
+        self._village_buckets = None
         villages_by_code = dict(zip(places.villages.codes, places.villages.ids.tolist()))
+        village_rows = {code: row for row, code in enumerate(places.villages.codes)}
         grids_by_code = dict(zip(places.grids.codes, places.grids.ids.tolist()))
         towns = places.outlines.get("town", [])
         villages = places.outlines.get("village", [])
         grids = places.outlines.get("grid", [])
         self._outlines["town"].set_outlines(towns, list(range(len(towns))))
         self._outlines["village"].set_outlines(villages, [villages_by_code.get(o.code, 0) for o in villages])
+        self._village_rows = np.array([village_rows.get(o.code, -1) for o in villages], dtype=np.int64)
         self._outlines["grid"].set_outlines(grids, [grids_by_code.get(o.code, 0) for o in grids])
         cams = places.cameras
         self._cameras.setData(x=cams.x, y=cams.y, data=cams.ids, brush=QBrush(QColor("#b39ddb")),
@@ -140,15 +160,23 @@ class MapCanvas(pg.PlotWidget):
         self.show_everything()
         self._update_labels()
 
-    def set_live(self, live: LiveMap) -> None:
-        """Workers, open incidents and village shading as of ``live.at``."""
-        self.live = live
+    def set_live(self, live: LiveMap | PreparedLive) -> None:
+        """Workers, open incidents and village shading as of ``live.at``.
+
+        Given a :class:`PreparedLive` (made on another thread for these places), the GUI thread only
+        hands its arrays over; given a :class:`LiveMap`, it prepares it first."""
+        prepared = live if isinstance(live, PreparedLive) else self._prepare(live)
+        self.live = live = prepared.live
         workers = live.workers
-        for code, item in enumerate(self._workers):
-            rows = workers.states == code
+        self._marker_layers.set_cached(len(workers.ids) > MARKERS_CACHED_ABOVE)
+        for rows, item in zip(prepared.state_rows, self._workers):
             item.set_points(workers.x[rows], workers.y[rows], workers.ids[rows])
         self._show_incidents()
-        self._shade_villages()
+        self._shade_villages(prepared)
+
+    def _prepare(self, live: LiveMap) -> PreparedLive:
+        village_ids = self.places.villages.ids if self.places is not None else np.empty(0, dtype=np.int64)
+        return prepare_live(live, village_ids, self._red_threshold)
 
     def set_track(self, x: np.ndarray, y: np.ndarray, stops_x: np.ndarray | None = None,
                   stops_y: np.ndarray | None = None) -> None:
@@ -256,15 +284,11 @@ class MapCanvas(pg.PlotWidget):
             symbol=["star" if incidents.one_key[i] else "d" for i in rows.tolist()],
             pen=pg.mkPen(QColor("#212121")))
 
-    def _shade_villages(self) -> None:
+    def _shade_villages(self, prepared: PreparedLive) -> None:
         """Fill each village by its unresolved share in tenths; red from the red-light threshold on."""
-        if self.live is None or self.places is None:
-            return
-        for village_id in self.places.villages.ids.tolist():
-            counts = self.live.village_counts.get(village_id)
-            share = counts.unresolved_share if counts else 0.0
-            self._village_buckets[village_id] = (10 if counts and counts.total and share >= self._red_threshold
-                                                 else min(int(share * 10), 9))
+        if self.places is None or not np.array_equal(prepared.village_ids, self.places.villages.ids):
+            return  # prepared for other places (they changed meanwhile): the next snapshot shades them
+        self._village_buckets = prepared.village_buckets
         self._apply_shading()
 
     def set_base_map(self, setting: BaseMapSetting) -> None:
@@ -290,12 +314,16 @@ class MapCanvas(pg.PlotWidget):
         """Shade villages translucently (over a base map) or opaquely over the plain background (cheaper)."""
         background = None if translucent else self.backgroundBrush().color()
         self._shades = {bucket: QBrush(share_colour(bucket, background)) for bucket in range(11)}
+        self._outline_layers.set_background(background)
         self._apply_shading()
 
     def _apply_shading(self) -> None:
-        shaded = self._visible["villages"]
-        self._outlines["village"].set_fills({village: self._shades[bucket] for village, bucket in
-                                             self._village_buckets.items()} if shaded else {})
+        rows = self._village_rows
+        if not self._visible["villages"] or self._village_buckets is None or not len(self._village_buckets):
+            classes = np.full(len(rows), -1, dtype=np.int64)
+        else:
+            classes = np.where(rows >= 0, self._village_buckets[np.maximum(rows, 0)], -1)
+        self._outlines["village"].set_fill_classes(classes, [self._shades[bucket] for bucket in range(11)])
 
     def _apply_visibility(self) -> None:
         self._show_grid_outlines()
@@ -308,9 +336,16 @@ class MapCanvas(pg.PlotWidget):
         self._track.setVisible(self._visible["tracks"])
         self._stops.setVisible(self._visible["tracks"])
 
+    def _range_changed(self, *_args) -> None:
+        self._outline_layers.set_moving(True)
+        self._marker_layers.set_moving(True)
+        self._label_timer.start()
+
     def _zoom_settled(self) -> None:
         self._show_grid_outlines()
         self._update_labels()
+        self._outline_layers.set_moving(False)
+        self._marker_layers.set_moving(False)
 
     def _show_grid_outlines(self) -> None:
         width = self.view_width_m()

@@ -21,6 +21,7 @@ from console.storage.worker_card import GridPatrol, WorkerCard
 from widgets import labels
 from widgets.camera_aiming import CameraAiming
 from widgets.map_canvas import LAYERS, MapCanvas
+from widgets.map_live import PreparedLive
 from widgets.map_cards import NEAREST_COUNT, DispatchCardView, GridPatrolView, WorkerCardView, local_day_span
 from widgets.map_style import WORKER_STATE_COLOURS
 
@@ -148,9 +149,11 @@ class MapPanel(QWidget):
         completer.setFilterMode(Qt.MatchFlag.MatchContains)
         self.search.setCompleter(completer)
 
-    def set_live(self, live: LiveMap) -> None:
-        self.live = live
+    def set_live(self, live: LiveMap | PreparedLive) -> None:
+        """The workers, incidents and village shading as of ``live.at`` (a :class:`PreparedLive` made on
+        another thread leaves the GUI thread only the hand-over)."""
         self.canvas.set_live(live)
+        self.live = self.canvas.live
         if self.selected_incident is not None and self.cards.currentWidget() is self.dispatch_card:
             self._fill_dispatch(self.selected_incident, refresh=True)
 

@@ -11,16 +11,16 @@ shading) when it has one.
 from __future__ import annotations
 
 import numpy as np
-import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QPainter, QPainterPath, QPen, QPolygonF
 
 from console.storage.map_data import Outline
+from widgets.cached_layers import CachedLayer
 
 _NO_BRUSH = QBrush(Qt.BrushStyle.NoBrush)
 
 
-class OutlinesItem(pg.GraphicsObject):
+class OutlinesItem(CachedLayer):
     """Outlines with keys (e.g. village ids), a pen for all, and an optional fill per key."""
 
     def __init__(self, pen: QPen):
@@ -30,7 +30,7 @@ class OutlinesItem(pg.GraphicsObject):
         self._keys: list[int] = []
         self._shapes: list[QPainterPath] = []
         self._boxes = np.empty((0, 4))
-        self._brushes: dict[int, QBrush] = {}
+        self._fills: list[QBrush] = []  # per outline (empty: none filled)
         self._bounds = QRectF()
 
     def set_outlines(self, outlines: list[Outline], keys: list[int]) -> None:
@@ -43,23 +43,33 @@ class OutlinesItem(pg.GraphicsObject):
             points = np.concatenate(outline.rings) if outline.rings else np.zeros((1, 2))
             boxes.append((points[:, 0].min(), points[:, 1].min(), points[:, 0].max(), points[:, 1].max()))
         self._boxes = np.array(boxes, dtype=float).reshape(-1, 4)
+        self._fills = []
         if len(self._boxes):
             x0, y0 = self._boxes[:, 0].min(), self._boxes[:, 1].min()
             x1, y1 = self._boxes[:, 2].max(), self._boxes[:, 3].max()
             self._bounds = QRectF(QPointF(x0, y0), QPointF(x1, y1))
         else:
             self._bounds = QRectF()
-        self.update()
+        self._changed()
 
     def set_pen(self, pen: QPen) -> None:
         if pen != self._pen:
             self._pen = pen
-            self.update()
+            self._changed()
 
     def set_fills(self, brushes: dict[int, QBrush]) -> None:
         """Fill the outlines whose keys are given; the others stay hollow."""
-        self._brushes = dict(brushes)
-        self.update()
+        self._fills = [brushes.get(key, _NO_BRUSH) for key in self._keys] if brushes else []
+        self._changed()
+
+    def set_fill_classes(self, classes: np.ndarray, brushes: list[QBrush]) -> None:
+        """Fill outline ``i`` (in :meth:`set_outlines`' order) with ``brushes[classes[i]]``; -1 leaves it hollow.
+
+        The quick way for many outlines and few brushes (villages by their shading bucket)."""
+        table = [*brushes, _NO_BRUSH]  # -1 picks the last
+        self._fills = [table[c] for c in np.asarray(classes, dtype=np.int64).tolist()] if (
+            np.asarray(classes) >= 0).any() else []
+        self._changed()
 
     def key_at(self, x: float, y: float) -> int | None:
         """The key of the outline containing (x, y), or None."""
@@ -76,16 +86,29 @@ class OutlinesItem(pg.GraphicsObject):
         return self._bounds
 
     def paint(self, painter: QPainter, option, _widget=None) -> None:
+        if not self.painted_elsewhere:
+            self._draw(painter, option.exposedRect if option.exposedRect.isValid() else self._bounds)
+
+    def draw(self, painter: QPainter, window: QRectF) -> None:
+        """Paint the outlines that show in ``window`` (logical pixels) with ``painter`` (for
+        :class:`widgets.cached_layers.CachedLayersItem`)."""
+        self._draw(painter, painter.transform().inverted()[0].mapRect(window))
+
+    def _draw(self, painter: QPainter, area: QRectF) -> None:
         if not len(self._boxes):
             return
-        area = option.exposedRect if option.exposedRect.isValid() else self._bounds
         boxes = self._boxes
         shown = np.flatnonzero((boxes[:, 2] >= area.left()) & (boxes[:, 0] <= area.right())
                                & (boxes[:, 3] >= area.top()) & (boxes[:, 1] <= area.bottom()))
         painter.setPen(self._pen)
-        brushes, keys, shapes = self._brushes, self._keys, self._shapes
-        for index in shown.tolist():
-            painter.setBrush(brushes.get(keys[index], _NO_BRUSH))
+        shapes, fills = self._shapes, self._fills
+        if not fills:
+            painter.setBrush(_NO_BRUSH)
+            for index in shown.tolist():
+                painter.drawPath(shapes[index])
+            return
+        for index in shown.tolist():  # in order: where outlines overlap, the later one is on top
+            painter.setBrush(fills[index])
             painter.drawPath(shapes[index])
 
 

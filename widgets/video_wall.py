@@ -8,7 +8,7 @@ import time
 from dataclasses import dataclass, field
 
 from PySide6.QtCore import QPoint, QTimer, Signal
-from PySide6.QtGui import QResizeEvent
+from PySide6.QtGui import QColor, QPalette, QResizeEvent
 from PySide6.QtWidgets import QWidget
 
 from widgets.camera_catalog import CameraCatalog, feed_source
@@ -17,6 +17,7 @@ from widgets.video_tile import VideoTile
 from widgets.wall_layouts import LAYOUTS, WallLayout, layout_for, layout_named
 
 MAX_TILES = max(layout.tile_count for layout in LAYOUTS.values())
+WALL_BACKGROUND = "#05070a"  # between and behind the tiles, in either theme
 TOUR_TICK_MS = 200  # how often tours look at the clock (a tour's period is whole seconds)
 _wall_keys = itertools.count(1)
 
@@ -89,7 +90,12 @@ class VideoWall(QWidget):
         self._overlay_timer.timeout.connect(self._refresh_overlays)
         self._overlay_timer.start()
         self.setMinimumSize(160, 90)
-        self.setStyleSheet("background: #05070a;")
+        # A palette, not a style sheet: a style sheet would also darken every dialog and menu opened over the
+        # wall (its children), unreadable in the light theme; a palette does not reach other windows.
+        backdrop = self.palette()
+        backdrop.setColor(QPalette.ColorRole.Window, QColor(WALL_BACKGROUND))
+        self.setPalette(backdrop)
+        self.setAutoFillBackground(True)
         self._shut_down = False
         catalog.cameras_changed.connect(self._cameras_changed)
         if catalog.loaded:  # a wall opened after the cameras were read starts like any fresh wall

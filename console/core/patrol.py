@@ -18,21 +18,23 @@ by the track: consecutive fixes closer together than :attr:`TrackPolicy.max_gap_
 worker's own grid counts those intervals whose fix lies outside the grid by more
 than :attr:`TrackPolicy.border_band_m` (GPS drift at the border is not leaving).
 
-Times are epoch seconds (floats) and speeds metres per second throughout.
+Times are epoch seconds (floats) and speeds metres per second throughout.  The measuring is done over numpy
+arrays of the whole track (:mod:`console.core.track_arrays`, :mod:`console.core.region_arrays`), with the
+same decisions as taking the fixes one at a time.
 """
 
 from __future__ import annotations
 
 import enum
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from console.core.geo import LocalProjection, Region, haversine_m
+import numpy as np
 
-
-#: After this many fixes in a row "jump" from the last kept one, that one was the outlier.
-_MAX_JUMPS = 3
+from console.core import track_arrays
+from console.core.geo import Region, haversine_m
+from console.core.region_arrays import prepared
 
 
 @dataclass(frozen=True)
@@ -101,120 +103,42 @@ class TrackStats:
 def clean_fixes(fixes: Iterable[Fix], policy: TrackPolicy = TrackPolicy()) -> tuple[list[Fix], int]:
     """The usable fixes in time order, and how many were dropped as poor or impossible."""
     ordered = sorted(fixes, key=lambda f: f.t)
-    kept: list[Fix] = []
-    dropped = jumps = 0
-    for fix in ordered:
-        if not fix.valid or (fix.accuracy is not None and fix.accuracy > policy.max_accuracy_m):
-            dropped += 1
-            continue
-        if kept:
-            previous = kept[-1]
-            if fix.t <= previous.t:
-                dropped += 1  # a second fix in the same second adds nothing
-                continue
-            # A jump is multipath, not a walk; but after a silence, or when the kept fix itself was the
-            # outlier (every later fix "jumps"), start again from this one.
-            if (speed_ms(previous, fix) > policy.max_speed_ms and fix.t - previous.t <= policy.max_gap_s
-                    and jumps < _MAX_JUMPS):
-                dropped += 1
-                jumps += 1
-                continue
-        jumps = 0
-        kept.append(fix)
-    return kept, dropped
-
-
-def walked_distance_m(fixes: Sequence[Fix], policy: TrackPolicy = TrackPolicy()) -> float:
-    """Distance between anchors of the smoothed, cleaned fixes: jitter smaller than a step is not walking."""
-    if not fixes:
-        return 0.0
-    projection = LocalProjection(fixes[0].lon, fixes[0].lat)
-    points = smoothed_xy(fixes, projection, policy)
-    total = 0.0
-    ax, ay = points[0]
-    for (x, y), fix in zip(points[1:], fixes[1:]):
-        step = math.hypot(x - ax, y - ay)
-        if step >= max(policy.min_step_m, (fix.accuracy or 0.0) / 2):
-            total += step
-            ax, ay = x, y
-    return total
-
-
-def smoothed_xy(fixes: Sequence[Fix], projection: LocalProjection,
-                policy: TrackPolicy = TrackPolicy()) -> list[tuple[float, float]]:
-    """Fixes in metres, each averaged with up to ``smoothing`` neighbours on either side (not across gaps).
-
-    Averaging five fixes divides independent GPS scatter by about two, which is what keeps
-    the distance of a noisy straight walk close to its length."""
-    raw = [projection.to_xy(f.lon, f.lat) for f in fixes]
-    half = policy.smoothing
-    smoothed = []
-    for k in range(len(fixes)):
-        lo, hi = k, k
-        while lo > 0 and k - lo < half and fixes[lo].t - fixes[lo - 1].t <= policy.max_gap_s:
-            lo -= 1
-        while hi < len(fixes) - 1 and hi - k < half and fixes[hi + 1].t - fixes[hi].t <= policy.max_gap_s:
-            hi += 1
-        width = min(k - lo, hi - k)  # symmetric, so the ends of a walk are not pulled inwards
-        window = raw[k - width:k + width + 1]
-        smoothed.append((sum(p[0] for p in window) / len(window), sum(p[1] for p in window) / len(window)))
-    return smoothed
-
-
-def find_stops(fixes: Sequence[Fix], policy: TrackPolicy = TrackPolicy()) -> list[Stop]:
-    """Stays within ``stop_radius_m`` of their first fix lasting ``stop_min_s`` or more."""
-    stops: list[Stop] = []
-    if not fixes:
-        return stops
-    projection = LocalProjection(fixes[0].lon, fixes[0].lat)
-    points = [projection.to_xy(f.lon, f.lat) for f in fixes]
-    radius2 = policy.stop_radius_m ** 2
-    i, n = 0, len(fixes)
-    while i < n:
-        x0, y0 = points[i]
-        j = i + 1
-        while (j < n and fixes[j].t - fixes[j - 1].t <= policy.max_gap_s
-               and (points[j][0] - x0) ** 2 + (points[j][1] - y0) ** 2 <= radius2):
-            j += 1
-        if fixes[j - 1].t - fixes[i].t >= policy.stop_min_s:
-            xs = [p[0] for p in points[i:j]]
-            ys = [p[1] for p in points[i:j]]
-            lon, lat = projection.to_lonlat(sum(xs) / len(xs), sum(ys) / len(ys))
-            stops.append(Stop(fixes[i].t, fixes[j - 1].t, lon, lat))
-            i = j
-        else:
-            i += 1
-    return stops
+    kept, dropped = track_arrays.clean(_arrays(ordered), np.array([f.valid for f in ordered], dtype=bool), policy)
+    return [ordered[k] for k in kept.tolist()], dropped
 
 
 def track_statistics(fixes: Iterable[Fix], policy: TrackPolicy = TrackPolicy(),
                      grid: dict | Region | None = None) -> TrackStats:
     """Distance, patrol time, stops and (with the worker's ``grid`` geometry) time outside it."""
-    kept, dropped = clean_fixes(fixes, policy)
-    stats = TrackStats(fixes_used=len(kept), fixes_dropped=dropped)
-    if not kept:
+    ordered = sorted(fixes, key=lambda f: f.t)
+    valid = np.array([f.valid for f in ordered], dtype=bool)
+    return measure_track(_arrays(ordered), valid, policy, grid)
+
+
+def measure_track(track: track_arrays.TrackArrays, valid: np.ndarray, policy: TrackPolicy = TrackPolicy(),
+                  grid: dict | Region | None = None) -> TrackStats:
+    """:func:`track_statistics` of fixes given as arrays in time order (``valid``: what the phone said)."""
+    kept_index, dropped = track_arrays.clean(track, valid, policy)
+    stats = TrackStats(fixes_used=len(kept_index), fixes_dropped=dropped)
+    if not len(kept_index):
         return stats
-    stats.first, stats.last = kept[0].t, kept[-1].t
-    stats.distance_m = walked_distance_m(kept, policy)
-    stats.stops = find_stops(kept, policy)
+    kept = track.take(kept_index)
+    stats.first, stats.last = float(kept.t[0]), float(kept.t[-1])
+    stats.distance_m = track_arrays.walked_distance_m(kept, policy)
+    stats.stops = [Stop(float(kept.t[span.first]), float(kept.t[span.last]), span.lon, span.lat)
+                   for span in track_arrays.stop_spans(kept, policy)]
     region = grid if isinstance(grid, Region) or grid is None else Region(grid)
-    outside = [False] * len(kept)
-    if region is not None:
-        outside = [_outside(region, fix, policy.border_band_m) for fix in kept]
-    for k in range(1, len(kept)):
-        dt = kept[k].t - kept[k - 1].t
-        if dt > policy.max_gap_s:
-            continue
-        stats.patrol_s += dt
-        if outside[k - 1] and outside[k]:
-            stats.outside_s += dt
+    outside = None if region is None else prepared(region).outside_by_more_than(kept.lon, kept.lat,
+                                                                                 policy.border_band_m)
+    stats.patrol_s, stats.outside_s = track_arrays.covered_seconds(kept.t, outside, policy.max_gap_s)
     return stats
 
 
-def _outside(region: Region, fix: Fix, band_m: float) -> bool:
-    if region.contains(fix.lon, fix.lat):
-        return False
-    return band_m <= 0 or region.signed_distance_m(fix.lon, fix.lat) > band_m
+def _arrays(ordered: list[Fix]) -> track_arrays.TrackArrays:
+    return track_arrays.TrackArrays(
+        np.array([f.t for f in ordered], dtype=float), np.array([f.lon for f in ordered], dtype=float),
+        np.array([f.lat for f in ordered], dtype=float),
+        np.array([np.nan if f.accuracy is None else f.accuracy for f in ordered], dtype=float))
 
 
 # -- live state ------------------------------------------------------------------------------------------

@@ -46,6 +46,7 @@ MANAGE_USERS = "manage_users"
 MANAGE_CAMERAS = "manage_cameras"
 MANAGE_DEVICES = "manage_devices"
 MANAGE_KEYS = "manage_keys"
+MANAGE_STAFF = "manage_staff"
 DECIDE_CHANGES = "decide_changes"
 
 #: The least role each step or permission needs; a step not listed needs :data:`Role.SYSTEM`.
@@ -68,12 +69,14 @@ MINIMUM_ROLE: dict[Action | str, Role] = {
     MANAGE_CAMERAS: Role.ADMIN,
     MANAGE_DEVICES: Role.ADMIN,
     MANAGE_KEYS: Role.ADMIN,
+    MANAGE_STAFF: Role.ADMIN,
 }
 
 _WHAT = {Action.CLOSE: "close incidents", Action.REOPEN: "reopen incidents",
          Action.SUPERVISE: "issue supervision orders", MANAGE_ZONES: "manage watch zones",
          MANAGE_USERS: "manage users", MANAGE_CAMERAS: "manage cameras", MANAGE_DEVICES: "manage devices",
-         MANAGE_KEYS: "manage API keys", DECIDE_CHANGES: "decide change alerts"}
+         MANAGE_KEYS: "manage API keys",
+         MANAGE_STAFF: "manage grid workers and departments", DECIDE_CHANGES: "decide change alerts"}
 _ROLE_NAMES = {Role.OPERATOR: "an operator", Role.DUTY: "a duty officer", Role.ADMIN: "an administrator",
                Role.SYSTEM: "the system"}
 

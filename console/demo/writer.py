@@ -43,12 +43,14 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Iterator
 
+import numpy as np
 from sqlalchemy.schema import CreateIndex
 
+from console.core.assessment import load_rules
 from console.core.clock import from_epoch
 from console.core.deadlines import supervision_number
 from console.core.taxonomy import Taxonomy, default_taxonomy
-from console.demo import audit_trail, mix
+from console.demo import audit_trail, mix, patrol_history
 from console.demo.geometry import boundary_rows
 from console.demo.history import HistoryGenerator, IncidentBatch
 from console.demo.incident_builder import IncidentTableBuilder, IncidentTableError
@@ -104,6 +106,7 @@ class DemoSummary:
     open_incidents: int
     number_digits: int
     seconds: float
+    patrol_days: int = 0  # daily patrol summaries (worker-days)
 
     @property
     def incidents_per_second(self) -> float:
@@ -117,7 +120,7 @@ class DemoSummary:
                 f"History: {self.incidents:,} incidents over {self.days} days up to "
                 f"{self.until:%Y-%m-%d %H:%M} UTC ({self.open_incidents:,} open), "
                 f"{self.audit_entries:,} audit entries, {self.supervision_orders:,} supervision orders, "
-                f"{self.attachments} photos\n"
+                f"{self.attachments} photos, {self.patrol_days:,} daily patrol summaries\n"
                 f"Written in {self.seconds:.1f} s ({self.incidents_per_second:,.0f} incidents/s)")
 
 
@@ -298,6 +301,7 @@ class _BulkLoader:
         self._create_load_indexes()
         # Done here, where a large history would otherwise wait for the helper process.
         photos = self._insert_photos(world.seed)
+        patrol_days = self._insert_patrol_days(world, days, until)
         db.executemany(INSERT_BOUNDARY_SQL, [row.values() for row in boundary_rows(world)])
         state.set_progress(0.85, "Indexing the incidents")
         incident_table.wait_indexed(state)
@@ -316,7 +320,8 @@ class _BulkLoader:
             departments=len(world.departments), department_staff=world.department_staff,
             cameras=len(world.cameras), operators=len(world.operators), incidents=written,
             audit_entries=audit, supervision_orders=orders, attachments=photos,
-            open_incidents=open_count, number_digits=history.number_digits, seconds=0.0)
+            open_incidents=open_count, number_digits=history.number_digits, seconds=0.0,
+            patrol_days=patrol_days)
 
     def _scalar(self, sql: str, *params):
         return self.db.execute(sql, params).fetchone()[0]
@@ -342,7 +347,7 @@ class _BulkLoader:
         self.db.execute("DELETE FROM change_alerts")
         self.db.execute("DELETE FROM watch_zones WHERE camera_id IN (SELECT id FROM cameras WHERE url LIKE 'demo:%')")
         for table in ("incident_departments", "attachments", "supervision_orders", "audit_entries",
-                      "incident_presence", "incidents", "boundaries", "positions", "devices"):
+                      "incident_presence", "incidents", "boundaries", "positions", "devices", "patrol_days"):
             self.db.execute(f"DELETE FROM {table}")
         self.db.execute("DELETE FROM cameras WHERE url LIKE 'demo:%'")
         self.db.execute("UPDATE cameras SET grid_id = NULL")
@@ -436,6 +441,19 @@ class _BulkLoader:
         self.db.executemany("INSERT INTO attachments (incident_id, filename, mime, data, created_at) "
                             "VALUES (?, ?, ?, ?, ?)", rows)
         return len(rows)
+
+    def _insert_patrol_days(self, world: DemoWorld, days: int, until: datetime) -> int:
+        """Every worker's daily patrol summary for the history's past days (:mod:`console.demo.patrol_history`)."""
+        grid_ids = np.array([w.grid + 1 for w in world.workers], dtype=np.int64)
+        on_duty = np.array([w.on_duty for w in world.workers], dtype=bool)
+        rules = load_rules()
+        written = 0
+        for day in patrol_history.summary_days(world.scale, days, until):
+            self.state.check()
+            statement, rows = patrol_history.patrol_day_rows(world.seed, grid_ids, on_duty, day, rules)
+            self.db.executemany(statement, rows)
+            written += len(rows)
+        return written
 
     def _take_statistics(self, rows: list[tuple[str, str | None, str]]) -> None:
         """The incident table's planner statistics, gathered where it was built (the same table, the same

@@ -1,4 +1,4 @@
-"""The administrator's desk: the Administration window wired to the users and keys in the store.
+"""The administrator's desk: the Administration window wired to the users, keys and phones in the store.
 
 Every store call runs on the task runner (reads on the I/O pool, changes on the single writer); the GUI
 thread only hands over the operator's intent and shows the answer.  The books are bound to the logged-in
@@ -14,12 +14,13 @@ from PySide6.QtCore import QCoreApplication, QObject, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QWidget
 
-from console.core.roles import MANAGE_KEYS, MANAGE_USERS, may
+from console.core.roles import MANAGE_DEVICES, MANAGE_KEYS, MANAGE_USERS, may
 from console.gui.context import ConsoleContext
 from console.storage.api_keys import ApiKeyStore
 from console.storage.operators import OperatorBook
 from console.storage.positions import PositionStore
 from widgets.admin_keys import KeyTableModel
+from widgets.admin_phones import PhoneTableModel
 from widgets.admin_users import UserTableModel
 from widgets.admin_window import AdminWindow
 from widgets.guard import guarded
@@ -39,22 +40,23 @@ class AdminDesk(QObject):
         self._parent_widget = parent
         self.users = OperatorBook(context.store, context.clock).for_operator(context.role, context.operator)
         self.keys = ApiKeyStore(context.store, context.clock).for_operator(context.role, context.operator)
-        self.positions = PositionStore(context.store, context.clock)
+        self.positions = PositionStore(context.store, context.clock).for_operator(context.role, context.operator)
         self.user_model = UserTableModel(self)
         self.key_model = KeyTableModel(self)
+        self.phone_model = PhoneTableModel(self)
         self.window: AdminWindow | None = None
-        self.allowed = may(context.role, MANAGE_USERS) and may(context.role, MANAGE_KEYS)
-        self.action = QAction(self.tr("&Users and keys…"), self)
+        self.allowed = all(may(context.role, what) for what in (MANAGE_USERS, MANAGE_KEYS, MANAGE_DEVICES))
+        self.action = QAction(self.tr("&Users, keys and phones…"), self)
         self.action.setObjectName("admin_action")
         self.action.setEnabled(self.allowed)
-        self.action.setToolTip(self.tr("Users, Open311 API keys and worker phones' keys") if self.allowed else
-                               self.tr("Only an administrator may manage users and keys"))
+        self.action.setToolTip(self.tr("Users, Open311 API keys, worker phones and their keys") if self.allowed else
+                               self.tr("Only an administrator may manage users, keys and phones"))
         self.action.triggered.connect(self.open_window)
 
     def open_window(self) -> AdminWindow:
         """Show the Administration window (making it the first time) and read the lists."""
         if self.window is None:
-            window = AdminWindow(self.user_model, self.key_model, self._parent_widget)
+            window = AdminWindow(self.user_model, self.key_model, self.phone_model, self._parent_widget)
             window.reload_requested.connect(self.reload)
             window.users.add_requested.connect(self.add_user)
             window.users.role_change_requested.connect(self.set_role)
@@ -64,6 +66,8 @@ class AdminDesk(QObject):
             window.users.password_reset_requested.connect(self.reset_password)
             window.keys.issue_requested.connect(self.issue_key)
             window.keys.revoke_requested.connect(self.revoke_key)
+            window.phones.register_requested.connect(self.register_phone)
+            window.phones.unregister_requested.connect(self.unregister_phone)
             self.window = window
         self.window.show()
         self.window.raise_()
@@ -77,22 +81,27 @@ class AdminDesk(QObject):
         users, keys, positions, clock = self.users, self.keys, self.positions, self.context.clock
 
         def read():
-            return (users.list(), clock.now(), keys.list(), [device.unique_id for device in positions.devices()])
+            return users.list(), clock.now(), keys.list(), positions.devices()
         self.context.tasks.read(read, on_done=guarded(self, AdminDesk._loaded),
                                 on_error=guarded(self, AdminDesk._failed))
 
     def _loaded(self, lists) -> None:
-        users, now, keys, device_ids = lists
-        selected_user = self.window.users.current_user() if self.window is not None else None
-        selected_key = self.window.keys.current_key() if self.window is not None else None
+        users, now, keys, phones = lists
+        window = self.window
+        selected_user = window.users.current_user() if window is not None else None
+        selected_key = window.keys.current_key() if window is not None else None
+        selected_phone = window.phones.current_phone() if window is not None else None
         self.user_model.set_users(users, now)
         self.key_model.set_keys(keys)
-        if self.window is not None:
-            self.window.keys.set_device_ids(device_ids)
+        self.phone_model.set_phones(phones)
+        if window is not None:
+            window.keys.set_device_ids([phone.unique_id for phone in phones])
             if selected_user is not None:
-                self.window.users.select(selected_user.login)
+                window.users.select(selected_user.login)
             if selected_key is not None:
-                self.window.keys.select(selected_key.name)
+                window.keys.select(selected_key.name)
+            if selected_phone is not None:
+                window.phones.select(selected_phone.unique_id)
 
     # -- changes (on the writer) -----------------------------------------------------------------------
     def add_user(self, login: str, display_name: str, role: str, password: str) -> None:
@@ -137,6 +146,16 @@ class AdminDesk(QObject):
         self._write(self.keys.revoke, (name,),
                     QCoreApplication.translate("AdminDesk", "Key %1 revoked: it no longer works.")
                     .replace("%1", name))
+
+    def register_phone(self, unique_id: str, kind: str, worker: str) -> None:
+        """Register a worker's phone: its positions are taken from now on."""
+        self._write(self.positions.add_device, (worker, unique_id, kind),
+                    QCoreApplication.translate("AdminDesk", "Phone %1 registered.").replace("%1", unique_id))
+
+    def unregister_phone(self, unique_id: str) -> None:
+        """Unregister a phone (its stored positions go with it)."""
+        self._write(self.positions.remove_device, (unique_id,),
+                    QCoreApplication.translate("AdminDesk", "Phone %1 unregistered.").replace("%1", unique_id))
 
     def _issued(self, issued) -> None:
         record, key = issued

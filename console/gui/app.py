@@ -28,6 +28,15 @@ def _choose_platform(screenshot: bool) -> bool:
 
 _HEADLESS_PLATFORMS = ("offscreen", "minimal")
 
+#: How long a thread may run Python before one waiting for the GIL (the GUI thread) gets it (Python's
+#: default: 5 ms).  A background read that holds the GIL (the dashboard's numpy and row conversion, a queue
+#: page) made the GUI thread wait up to 5 ms at each of the several times it takes the GIL in an
+#: event-loop pass, 13-57 ms in all; at 1 ms the waits shrink about fourfold (bench/RESULTS.md section 8).
+#: It is process-wide, but it only matters while two threads want the GIL at once: the cost is one more
+#: hand-over per millisecond between them (some microseconds each), and threads that wait outside the
+#: GIL (capture threads decoding, the database stepping, sockets) are not affected.
+GIL_SWITCH_INTERVAL_S = 0.001
+
 
 def run_console(args) -> int:
     """Run the GUI until the operator quits (or the screenshot is taken)."""
@@ -50,6 +59,7 @@ def run_console(args) -> int:
     from console.core.clock import SystemClock
     from console.core.taxonomy import default_taxonomy
     from console.demo import demo_info
+    from console.gui.garbage import GuiThreadGarbageCollector
     from console.gui.i18n import install_translators, system_language
     from console.gui.settings import ConsoleSettings
     from console.gui.taskman import TaskManager
@@ -58,6 +68,9 @@ def run_console(args) -> int:
     from console.storage.operators import OperatorError
 
     app = QApplication.instance() or QApplication([sys.argv[0]])
+    switch_interval = sys.getswitchinterval()
+    sys.setswitchinterval(GIL_SWITCH_INTERVAL_S)
+    collector = GuiThreadGarbageCollector(parent=app)
     app.setApplicationName("Gridwatch")
     app.setOrganizationName("Gridwatch")
     app.setApplicationVersion(__import__("console").__version__)
@@ -87,7 +100,8 @@ def run_console(args) -> int:
         operator, demo_login = login
         context = ConsoleContext(store, service.for_operator(operator.role), tasks, default_taxonomy(), clock,
                                  operator.display_name, lang, is_demo, role=operator.role,
-                                 system_service=service, demo_login=demo_login)
+                                 system_service=service, demo_login=demo_login,
+                                 login=operator.login)
         # A screenshot uses the default 1600×900 layout and leaves the operator's saved layout alone.
         window = MainWindow(context, settings, simulation_speed=args.speed if is_demo else 0.0,
                             remember_layout=args.screenshot is None)
@@ -109,6 +123,9 @@ def run_console(args) -> int:
         app.exec()
     finally:
         tasks.shutdown()
+        collector.stop()
+        collector.deleteLater()
+        sys.setswitchinterval(switch_interval)
         store.dispose()
     return exit_code
 

@@ -34,6 +34,7 @@ operator was logged in by the demo's one-click login (the window says so).
     role: Role | None = None
     system_service: DispatchService | None = None
     demo_login: bool = False  # logged in with the demo store's one-click login
+    login: str = ""  # the logged-in user's login name ("" for a session without one, e.g. in tests)
 
     def __post_init__(self) -> None:
         if self.role is None:

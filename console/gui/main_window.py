@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (QApplication, QDockWidget, QLabel, QMainWindow, Q
 
 from console import __version__
 from console.core.roles import Role
+from console.gui.account import AccountDesk
 from console.gui.admin_desk import AdminDesk
 from console.gui.context import ConsoleContext
 from console.gui.dashboard_room import DashboardRoom
@@ -81,6 +82,9 @@ class MainWindow(QMainWindow):
         self.console_id = new_console_id()
         self.changes = ChangeRoom(context, self.video.catalog, self.video.pool, self.console_id, self)
         self.admin = AdminDesk(context, self)  # the Administration window, for administrators
+        self.account = AccountDesk(context, self)  # the operator's own password
+        self.account.password_changed.connect(
+            lambda: self.statusBar().showMessage(self.tr("Your password was changed."), 10_000))
         self.selection = Selection(self)  # what the operator looks at, answered by the queue, map and wall
         self._closing = False
         self._announced: int | None = None  # the incident this console last told the others it shows
@@ -228,6 +232,8 @@ class MainWindow(QMainWindow):
         monthly_report.setToolTip(self.tr("A month's figures, charts and tables for the town or a village, as a PDF"))
         monthly_report.triggered.connect(lambda: self.reports.ask_monthly_report(self))
         file_menu.addAction(monthly_report)
+        file_menu.addSeparator()
+        file_menu.addAction(self.account.action)
         file_menu.addSeparator()
         quit_action = QAction(self.tr("&Quit"), self, shortcut=QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.close)

@@ -20,6 +20,7 @@ from console.storage.situation import SituationWatch
 from console.storage.worker_card import load_grid_patrol, load_worker_card
 from widgets.base_map import load_base_map_setting, save_base_map_setting
 from widgets.base_map_dialog import BaseMapDialog
+from widgets.map_live import PreparedLive, prepare_live
 from widgets.map_panel import MapPanel
 
 log = logging.getLogger(__name__)
@@ -32,7 +33,9 @@ class MapRoom(QObject):
     """Owns the :class:`MapPanel` and feeds it: places once, live positions every second, cards on demand.
 
     Reads never overlap (a slow store skips a refresh rather than queue them up); each
-    snapshot also goes through the :class:`SituationWatch` on the same background thread.
+    snapshot also goes through the :class:`SituationWatch` on the same background thread,
+    where it is also made ready to draw (:func:`widgets.map_live.prepare_live`: workers grouped
+    by state, villages by shade), so the GUI thread only hands arrays to the map.
     Signals (GUI thread): ``places_loaded(object)`` with the :class:`MapPlaces`;
     ``incident_assigned(int)`` after a dispatch from the map went through;
     ``follow_ups_due(list)`` with the :class:`TaskDraft` s the watchers found;
@@ -53,7 +56,7 @@ class MapRoom(QObject):
         self.reader: LiveMapReader | None = None
         self.watch: SituationWatch | None = None
         self._reading = False
-        self._hidden_live: LiveMap | None = None
+        self._hidden_live: PreparedLive | None = None
         self._shown = True
         self._timer = QTimer(self, interval=LIVE_REFRESH_MS)
         self._timer.timeout.connect(self.refresh)
@@ -98,8 +101,8 @@ class MapRoom(QObject):
         if self.reader is None or self._reading:
             return
         self._reading = True
-        self.context.tasks.read(read_and_watch, self.reader, self.watch, on_done=self._live_read,
-                                on_error=self._live_failed)
+        self.context.tasks.read(read_and_watch, self.reader, self.watch, self.places.villages.ids,
+                                on_done=self._live_read, on_error=self._live_failed)
 
     def _aim(self, camera_id: int, view) -> None:
         """The operator dragged a camera's field of view: store it, or put the old one back if refused."""
@@ -182,10 +185,13 @@ def load_places_and_watch(store: Store, clock: Clock) -> tuple[MapPlaces, Situat
     return places, SituationWatch(store, clock, places)
 
 
-def read_and_watch(reader: LiveMapReader, watch: SituationWatch) -> tuple[LiveMap, list[TaskDraft]]:
-    """A live snapshot and the follow-up tasks it makes due (on a background thread)."""
+def read_and_watch(reader: LiveMapReader, watch: SituationWatch,
+                   village_ids=None) -> tuple[PreparedLive | LiveMap, list[TaskDraft]]:
+    """A live snapshot and the follow-up tasks it makes due (on a background thread); given the map's
+    village ids, the snapshot comes prepared for drawing (numpy only, no Qt: safe on this thread)."""
     live = reader.read()
-    return live, watch.observe(live)
+    drafts = watch.observe(live)
+    return (live if village_ids is None else prepare_live(live, village_ids)), drafts
 
 
 def accept_and_assign(service: DispatchService, operator: str, incident_id: int, worker_id: int) -> None:

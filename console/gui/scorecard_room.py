@@ -16,19 +16,17 @@ rules version, have no score (a gap), so a young store costs only its own months
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
 
 from PySide6.QtCore import QObject, Signal
-from sqlalchemy import func, select
 
 from console.core.assessment import Month, load_rules
 from console.gui.context import ConsoleContext
 from console.gui.scorecard_exports import ScorecardExports
 from console.storage.db import Store
-from console.storage.models import Incident
 from console.storage.queue import QueueFilter
-from console.storage.scorecards import Scorecards, read_scorecards
+from console.storage.scorecards import Scorecards, first_scored_month, read_scorecards
 from console.tasks import Cancelled, TaskState
 from widgets import labels
 from widgets.scorecards_view import ScorecardsView
@@ -64,19 +62,11 @@ class LoadedMonth:
 def read_month_with_bounds(store: Store, month: Month, tz: tzinfo | None, now: datetime,
                            state: TaskState) -> LoadedMonth:
     """The I/O pool's work for the month shown (no Qt).  When the month before is older than the store's
-    first incident, its scores (everybody's "nothing happened" score) are dropped: there is nothing to
-    compare with."""
+    first incident, it has no scores (:func:`read_scorecards` leaves them None): nothing to compare with."""
     rules = load_rules()
     cards = read_scorecards(store, month, rules=rules, tz=tz, now=now, state=state)
     with store.engine.connect() as conn:
-        first = conn.execute(select(func.min(Incident.created_at))).scalar()
-    if first is None:
-        return LoadedMonth(cards, None)
-    first = first.astimezone(tz) if tz is not None else first.astimezone()
-    first_month = max(Month(first.year, first.month), rules.versions[0].effective_from)
-    if month.previous() < first_month:  # the store was not in use then: no "last month" to compare with
-        cards = replace(cards, workers=tuple(replace(w, previous_score=None) for w in cards.workers),
-                        departments=tuple(replace(d, previous_score=None) for d in cards.departments))
+        first_month = first_scored_month(conn, rules, tz)
     return LoadedMonth(cards, first_month)
 
 

@@ -102,6 +102,20 @@ def canonical_form(row: Sequence[Any]) -> bytes:
     return json.dumps(list(row), ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
+def canonical_range(db: _Database, first: int, last: int) -> list[bytes] | None:
+    """The canonical forms of the entries ``first``..``last`` in id order, or None unless every one of them
+    exists (what sealing needs, without reading each id back)."""
+    if not db.sqlite:
+        entries = canonical_entries(db, first, last)
+        return [line for _, line in entries] if [i for i, _ in entries] == list(range(first, last + 1)) else None
+    joined, count, lowest, highest = db.one(
+        "SELECT group_concat(j, char(10)), count(*), min(id), max(id) FROM (SELECT id, json_array(" + _COLUMNS +
+        ") AS j FROM audit_entries WHERE id BETWEEN :first AND :last ORDER BY id)", first=first, last=last)
+    if (count, lowest, highest) != (last - first + 1, first, last):  # ids are unique: all there
+        return None
+    return joined.encode("utf-8").split(b"\n")
+
+
 def canonical_entries(db: _Database, first: int, last: int) -> list[tuple[int, bytes]]:
     """``(id, canonical form)`` of the entries with ids ``first``..``last`` that exist, in id order."""
     if db.sqlite:
@@ -138,10 +152,11 @@ def next_entry_id(db: _Database, head: ChainHead) -> int:
 
 def append_link(db: _Database, head: ChainHead, first: int, last: int, sealed_at: int | None = None) -> ChainHead:
     """Seal the entries ``first``..``last`` (which must all exist) as the link after ``head``; the new head."""
-    entries = canonical_entries(db, first, last)
-    if [entry_id for entry_id, _ in entries] != list(range(first, last + 1)):
+    lines = canonical_range(db, first, last)
+    if lines is None:
         raise RuntimeError(f"audit entries {first}..{last} are not all there to be sealed")
-    tags = b"".join(entry_tag(canonical) for _, canonical in entries)
+    sha256 = hashlib.sha256
+    tags = b"".join([sha256(line).digest()[:TAG_BYTES] for line in lines])  # entry_tag, inlined: 12.5 M in a city
     seal_id = head.seal_id + 1
     digest = link_digest(head.digest, seal_id, first, last, tags)
     db.run("INSERT INTO audit_seals (id, first_entry_id, last_entry_id, sealed_at, tags, digest) "

@@ -248,7 +248,7 @@ class DashboardCache:
                 self._load(conn, window_start)
             # by status (index equality, no long parameter lists: SQLAlchemy's cost is per parameter)
             unsettled = self._columns([r for status in _UNSETTLED
-                                       for r in conn.execute(select(*_COLUMNS).where(T.c.status == status))])
+                                       for r in _tuples(conn, select(*_COLUMNS).where(T.c.status == status))])
             unsettled = unsettled.take(np.argsort(unsettled.id, kind="stable"))
             settled_since = np.setdiff1d(self.pending, unsettled.id)  # few: those settled since the last time
             changed = _merge(unsettled, self._read_ids(conn, settled_since))
@@ -256,12 +256,12 @@ class DashboardCache:
             reread = np.union1d(changed.id, fresh.id)
             self._upsert(fresh)
             self._upsert(changed)
-            links = [r for status in _UNSETTLED for r in conn.execute(
-                select(L.c.incident_id, L.c.department_id).select_from(L.join(T, T.c.id == L.c.incident_id))
+            links = [r for status in _UNSETTLED for r in _tuples(
+                conn, select(L.c.incident_id, L.c.department_id).select_from(L.join(T, T.c.id == L.c.incident_id))
                 .where(T.c.status == status))]
             links += self._links_of(conn, settled_since)
-            links += conn.execute(select(L.c.incident_id, L.c.department_id)
-                                  .where(L.c.incident_id > self.max_id - ID_MARGIN)).all()
+            links += _tuples(conn, select(L.c.incident_id, L.c.department_id)
+                             .where(L.c.incident_id > self.max_id - ID_MARGIN))
             self.links = np.concatenate([self.links[~np.isin(self.links[:, 0], reread)], _pairs(set(links))])
             if len(self.rows):
                 self.max_id = max(self.max_id, int(self.rows.id.max()))
@@ -286,14 +286,13 @@ class DashboardCache:
         self.pending = np.empty(0, dtype=np.int64)
 
     def _read(self, conn: Connection, conds: list) -> _Rows:
-        return self._columns(conn.execute(select(*_COLUMNS).where(*conds).order_by(T.c.id)).all())
+        return self._columns(_tuples(conn, select(*_COLUMNS).where(*conds).order_by(T.c.id)))
 
     def _read_ids(self, conn: Connection, ids: np.ndarray) -> _Rows:
         rows = []
         for start in range(0, len(ids), _CHUNK):
             chunk = ids[start:start + _CHUNK].tolist()
-            rows += conn.execute(select(*_COLUMNS).where(
-                T.c.id.in_(bindparam("ids", chunk, expanding=True)))).all()
+            rows += _tuples(conn, select(*_COLUMNS).where(T.c.id.in_(bindparam("ids", chunk, expanding=True))))
         rows.sort(key=lambda r: r[0])
         return self._columns(rows)
 
@@ -341,8 +340,8 @@ class DashboardCache:
         rows = []
         for start in range(0, len(ids), _CHUNK):
             chunk = ids[start:start + _CHUNK].tolist()
-            rows += conn.execute(select(L.c.incident_id, L.c.department_id).where(
-                L.c.incident_id.in_(bindparam("ids", chunk, expanding=True)))).all()
+            rows += _tuples(conn, select(L.c.incident_id, L.c.department_id).where(
+                L.c.incident_id.in_(bindparam("ids", chunk, expanding=True))))
         return rows
 
     def _slide(self, window_start: int) -> None:
@@ -350,6 +349,23 @@ class DashboardCache:
             self.rows = self.rows.take(self.rows.created >= window_start)
             self.window_start = window_start
         # links of incidents neither in the window nor unsettled are dropped at the next cold load (few, harmless)
+
+
+def _tuples(conn: Connection, stmt) -> list[tuple]:
+    """The rows of ``stmt`` as the driver's plain tuples, not SQLAlchemy ``Row`` objects.
+
+    The console collects garbage on the GUI thread only (console/gui/garbage.py), so every container a
+    reader thread keeps alive for a while is traversed there: the ``Row`` objects of a refresh (two
+    containers each, never untracked) made young collections that blocked the GUI thread for 60-96 ms at city
+    scale.  A tuple of numbers and texts is untracked at its first collection.  (The columns read here are
+    plain integers and texts on both databases, so SQLAlchemy's result processing has nothing to do; the
+    fetch goes through the result's own strategy, as the queue's CSV export does.)
+    """
+    result = conn.execute(stmt)
+    try:
+        return result.cursor_strategy.fetchall(result, result.cursor)
+    finally:
+        result.close()
 
 
 def _merge(a: _Rows, b: _Rows) -> _Rows:

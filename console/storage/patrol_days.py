@@ -50,7 +50,7 @@ def summarise_days(store: Store, first_day: date, last_day: date, state: TaskSta
     for n, day in enumerate(days):
         state.check()
         state.set_progress(n / max(1, len(days)), day.isoformat())
-        rows = _summarise_day(store, day, workers, tz, _duty_hours(rules, day), t_now, state, policy)
+        rows = _summarise_day(store, day, workers, tz, duty_hours_of(rules, day), t_now, state, policy)
         state.check()
         with store.engine.begin() as conn:
             conn.execute(delete(S).where(S.c.day == day))
@@ -77,7 +77,7 @@ def _summarise_day(store: Store, day: date, workers, tz: tzinfo | None, duty_hou
                  **found.get(w.id, idle).__dict__) for w in workers]
 
 
-def _duty_hours(rules: AssessmentRules, day: date) -> tuple[int, int]:
+def duty_hours_of(rules: AssessmentRules, day: date) -> tuple[int, int]:
     """The duty hours of the rules version of ``day``'s month (the first version's before any applied)."""
     month = Month(day.year, day.month)
     applying = [v for v in rules.versions if v.effective_from <= month] or rules.versions[:1]

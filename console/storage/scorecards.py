@@ -40,7 +40,7 @@ from datetime import datetime, tzinfo
 from typing import NamedTuple
 
 import numpy as np
-from sqlalchemy import Integer, select, type_coerce
+from sqlalchemy import Integer, func, select, type_coerce
 from sqlalchemy.engine import Connection
 
 from console.core.assessment import (AssessmentRules, DepartmentInputs, Month, RuleVersion, Score, WorkerInputs,
@@ -48,7 +48,7 @@ from console.core.assessment import (AssessmentRules, DepartmentInputs, Month, R
 from console.core.clock import to_epoch
 from console.core.workflow import RejectReason, Source, Status
 from console.storage.db import Store
-from console.storage.models import Department, Grid, Village, Worker
+from console.storage.models import Department, Grid, Incident, Village, Worker
 from console.storage.monthly_report import month_bounds
 from console.storage.patrol_day import local_midnights
 from console.storage.scorecard_facts import MonthIncidents, attribute_reports, read_month_incidents
@@ -178,14 +178,17 @@ def read_scorecards(source: Store | Connection, month: Month, *, rules: Assessme
                     previous: bool = True) -> Scorecards:
     """Every worker's and department's scorecard for ``month`` (local months in ``tz``, default the
     workstation's), judged at ``now`` (default: the current time); with ``previous``, the month before is
-    scored too for the comparison.  Progress and cancellation through ``state``."""
+    scored too for the comparison, unless it lies before :func:`first_scored_month` (the store was not in use
+    then: every ``previous_score`` is None, "no comparison", not everybody's "nothing happened" score).
+    Progress and cancellation through ``state``."""
     if isinstance(source, Store):
         with source.engine.connect() as conn:
             return read_scorecards(conn, month, rules=rules, tz=tz, now=now, state=state, previous=previous)
     state = state or TaskState()
     rules = rules or load_rules()
     t_now = to_epoch(now) if now is not None else int(datetime.now().timestamp())
-    if previous:
+    first_month = first_scored_month(source, rules, tz)
+    if previous and first_month is not None and month.previous() >= first_month:
         earlier = _read_month(source, month.previous(), rules, tz, t_now, _Scaled(state, 0.0, 0.5), {})
         before = {("worker", w.worker_id): w.score.total for w in earlier.workers}
         before.update({("department", d.department_id): d.score.total for d in earlier.departments})
@@ -194,6 +197,16 @@ def read_scorecards(source: Store | Connection, month: Month, *, rules: Assessme
         current = _read_month(source, month, rules, tz, t_now, state, {})
     state.set_progress(1.0)
     return current
+
+
+def first_scored_month(conn: Connection, rules: AssessmentRules, tz: tzinfo | None) -> Month | None:
+    """The first month anything can be scored in: the store's first incident's (a local month in ``tz``,
+    default the workstation's), or the first rules version's if later; None for a store without incidents."""
+    first = conn.execute(select(func.min(Incident.created_at))).scalar()
+    if first is None:
+        return None
+    first = first.astimezone(tz) if tz is not None else first.astimezone()
+    return max(Month(first.year, first.month), rules.versions[0].effective_from)
 
 
 class _Scaled:

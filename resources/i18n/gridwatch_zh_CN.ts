@@ -2,6 +2,21 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN" sourcelanguage="en">
 <context>
+    <name>AccountDesk</name>
+    <message>
+        <source>Change my &amp;password…</source>
+        <translation>修改我的密码(&amp;P)…</translation>
+    </message>
+    <message>
+        <source>Set a new password for your own user</source>
+        <translation>为您自己的用户设置新密码</translation>
+    </message>
+    <message>
+        <source>The demo&apos;s one-click login has no password; an administrator sets one in Administration › Users, keys and phones</source>
+        <translation>演示的一键登录没有密码；请管理员在“管理 › 用户、密钥和手机”中设置</translation>
+    </message>
+</context>
+<context>
     <name>Action</name>
     <message>
         <source>Reported</source>
@@ -82,16 +97,16 @@
 <context>
     <name>AdminDesk</name>
     <message>
-        <source>&amp;Users and keys…</source>
-        <translation>用户与密钥(&amp;U)…</translation>
+        <source>&amp;Users, keys and phones…</source>
+        <translation>用户、密钥和手机(&amp;U)…</translation>
     </message>
     <message>
-        <source>Users, Open311 API keys and worker phones&apos; keys</source>
-        <translation>用户、Open311 API 密钥和网格员手机密钥</translation>
+        <source>Users, Open311 API keys, worker phones and their keys</source>
+        <translation>用户、Open311 API 密钥、网格员手机及其密钥</translation>
     </message>
     <message>
-        <source>Only an administrator may manage users and keys</source>
-        <translation>仅管理员可管理用户和密钥</translation>
+        <source>Only an administrator may manage users, keys and phones</source>
+        <translation>只有管理员可以管理用户、密钥和手机</translation>
     </message>
     <message>
         <source>User %1 added.</source>
@@ -124,6 +139,14 @@
     <message>
         <source>Key %1 revoked: it no longer works.</source>
         <translation>已吊销密钥 %1：该密钥不再有效。</translation>
+    </message>
+    <message>
+        <source>Phone %1 registered.</source>
+        <translation>已登记手机 %1。</translation>
+    </message>
+    <message>
+        <source>Phone %1 unregistered.</source>
+        <translation>已注销手机 %1。</translation>
     </message>
     <message>
         <source>Not done: %1</source>
@@ -182,6 +205,25 @@
     </message>
 </context>
 <context>
+    <name>AdminPhonesView</name>
+    <message>
+        <source>Register…</source>
+        <translation>登记…</translation>
+    </message>
+    <message>
+        <source>Unregister…</source>
+        <translation>注销…</translation>
+    </message>
+    <message>
+        <source>Unregister phone</source>
+        <translation>注销手机</translation>
+    </message>
+    <message>
+        <source>Unregister the phone %1 of %2? Its positions are deleted with it and it is refused from now on.</source>
+        <translation>注销 %2 的手机 %1？其位置记录将一并删除，此后该手机的上报将被拒绝。</translation>
+    </message>
+</context>
+<context>
     <name>AdminUsersView</name>
     <message>
         <source>Add…</source>
@@ -229,6 +271,10 @@
     <message>
         <source>Keys</source>
         <translation>密钥</translation>
+    </message>
+    <message>
+        <source>Phones</source>
+        <translation>手机</translation>
     </message>
     <message>
         <source>Reload</source>
@@ -1082,6 +1128,7 @@
     <name>FirstRun</name>
     <message>
         <source>Gridwatch</source>
+        <extracomment>How long a thread may run Python before one waiting for the GIL (the GUI thread) gets it (Python&apos;s default: 5 ms). A background read that holds the GIL (the dashboard&apos;s numpy and row conversion, a queue page) made the GUI thread wait up to 5 ms at each of the several times it takes the GIL in an event-loop pass, 13-57 ms in all; at 1 ms the waits shrink about fourfold (bench/RESULTS.md section 8). It is process-wide, but it only matters while two threads want the GIL at once: the cost is one more hand-over per millisecond between them (some microseconds each), and threads that wait outside the GIL (capture threads decoding, the database stepping, sockets) are not affected.</extracomment>
         <translation>网格守望</translation>
     </message>
     <message>
@@ -1595,6 +1642,10 @@
     <message>
         <source>Gridwatch — command room</source>
         <translation>网格守望 — 指挥中心</translation>
+    </message>
+    <message>
+        <source>Your password was changed.</source>
+        <translation>您的密码已修改。</translation>
     </message>
     <message>
         <source>Incident</source>
@@ -2156,6 +2207,37 @@ Database: %2</source>
     </message>
 </context>
 <context>
+    <name>OwnPasswordDialog</name>
+    <message>
+        <source>Change my password</source>
+        <translation>修改我的密码</translation>
+    </message>
+    <message>
+        <source>User:</source>
+        <translation>用户：</translation>
+    </message>
+    <message>
+        <source>Current password:</source>
+        <translation>当前密码：</translation>
+    </message>
+    <message>
+        <source>New password:</source>
+        <translation>新密码：</translation>
+    </message>
+    <message>
+        <source>New password again:</source>
+        <translation>再次输入新密码：</translation>
+    </message>
+    <message>
+        <source>Enter your current password.</source>
+        <translation>请输入当前密码。</translation>
+    </message>
+    <message>
+        <source>The new password must differ from the current one.</source>
+        <translation>新密码必须与当前密码不同。</translation>
+    </message>
+</context>
+<context>
     <name>PasswordDialog</name>
     <message>
         <source>Reset password</source>
@@ -2172,6 +2254,33 @@ Database: %2</source>
     <message>
         <source>Password again:</source>
         <translation>确认密码：</translation>
+    </message>
+</context>
+<context>
+    <name>PhoneTableModel</name>
+    <message>
+        <source>Device id</source>
+        <translation>设备号</translation>
+    </message>
+    <message>
+        <source>App</source>
+        <translation>应用</translation>
+    </message>
+    <message>
+        <source>Worker</source>
+        <translation>网格员</translation>
+    </message>
+    <message>
+        <source>Code</source>
+        <translation>编号</translation>
+    </message>
+    <message>
+        <source>Grid</source>
+        <translation>网格</translation>
+    </message>
+    <message>
+        <source>Last position</source>
+        <translation>最近位置</translation>
     </message>
 </context>
 <context>
@@ -2350,6 +2459,41 @@ Database: %2</source>
     <message>
         <source>Nobody to suggest here: use Assign… (Ctrl+Shift+D) to choose from everyone</source>
         <translation>此处无可推荐的对象：请用“派遣…”（Ctrl+Shift+D）从全部人员中选择</translation>
+    </message>
+</context>
+<context>
+    <name>RegisterPhoneDialog</name>
+    <message>
+        <source>Register phone</source>
+        <translation>登记手机</translation>
+    </message>
+    <message>
+        <source>as set in the phone&apos;s app</source>
+        <translation>与手机应用中的设置一致</translation>
+    </message>
+    <message>
+        <source>worker&apos;s code or name</source>
+        <translation>网格员编号或姓名</translation>
+    </message>
+    <message>
+        <source>Device id:</source>
+        <translation>设备号：</translation>
+    </message>
+    <message>
+        <source>App:</source>
+        <translation>应用：</translation>
+    </message>
+    <message>
+        <source>Worker:</source>
+        <translation>网格员：</translation>
+    </message>
+    <message>
+        <source>Enter the phone&apos;s device id.</source>
+        <translation>请输入手机的设备号。</translation>
+    </message>
+    <message>
+        <source>Enter the worker&apos;s code or name.</source>
+        <translation>请输入网格员编号或姓名。</translation>
     </message>
 </context>
 <context>

@@ -100,3 +100,14 @@ def test_mistakes_are_one_line_and_write_nothing(db, tmp_path, args, message):
     assert result.returncode != 0
     assert result.stderr.count("\n") == 1 and message in result.stderr, result.stderr
     assert not list(tmp_path.iterdir())
+
+
+def test_the_first_month_has_no_previous_months_score(db, tmp_path):
+    """August lies before the town's first incident: no comparison, as the dock shows it (blank)."""
+    out = tmp_path / "september.csv"
+    result = gridwatch("--lang", "en", "scorecards", "--db", db, "--month", "2026-09", "--out", str(out),
+                       env_extra=CHINA)
+    assert result.returncode == 0, result.stderr
+    header, *rows = _read(out)
+    assert rows and {(r[header.index("previous month's score")], r[header.index("change")]) for r in rows} == \
+        {("", "")}

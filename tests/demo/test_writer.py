@@ -199,6 +199,33 @@ def test_schema_is_intact_after_the_load(town_store):
     assert {"audit_entries_no_update", "audit_entries_no_delete"} <= triggers
 
 
+def test_every_worker_has_a_patrol_summary_for_each_past_day_and_the_scorecards_count_them(town_store):
+    store, summary = town_store
+    assert summary.patrol_days == 348 * 10
+    days = rows(store, "SELECT day, count(*), count(DISTINCT starts_at) FROM patrol_days GROUP BY day ORDER BY day")
+    last = UNTIL.astimezone().date() - timedelta(days=1)
+    assert [d for d, _, _ in days] == [str(last - timedelta(days=k)) for k in range(9, -1, -1)]
+    assert {(n, starts) for _, n, starts in days} == {(348, 1)}
+    bad = rows(store, "SELECT count(*) FROM patrol_days WHERE NOT (outside_s <= patrol_s AND patrol_s <= covered_s "
+                      "AND duty_covered_s <= (duty_to_h - duty_from_h) * 3600 AND duty_covered_s <= covered_s)")
+    assert bad == [(0,)]
+    off_duty = rows(store, "SELECT max(p.covered_s) FROM patrol_days p JOIN workers w ON w.id = p.worker_id "
+                           "WHERE NOT w.on_duty")[0][0]
+    assert off_duty in (None, 0.0)
+    phone_off_share = rows(store, "SELECT avg(fixes = 0) FROM patrol_days p JOIN workers w ON w.id = p.worker_id "
+                                  "WHERE w.on_duty")[0][0]
+    assert 0.0 < phone_off_share < 0.08
+
+    from console.core.assessment import Month
+    from console.storage.scorecards import read_scorecards
+    first = last - timedelta(days=9)
+    cards = read_scorecards(store, Month(first.year, first.month), now=UNTIL, previous=False)
+    on_duty = {w for (w,) in rows(store, "SELECT id FROM workers WHERE on_duty")}
+    patrolled = [c.patrol for c in cards.workers if c.worker_id in on_duty]
+    assert np.median([p.distance_m for p in patrolled]) > 3_000
+    assert np.mean([p.days_patrolled > 0 for p in patrolled]) > 0.95
+
+
 def test_photos_are_jpegs(town_store):
     store, _summary = town_store
     for filename, mime, data in rows(store, "SELECT filename, mime, data FROM attachments"):
@@ -232,7 +259,7 @@ def test_same_seed_same_rows_other_seed_other_rows(tmp_path):
         write_demo_data(store, days=1, seed=seed, until=until)
         dumps.append([rows(store, f"SELECT * FROM {table} ORDER BY 1") for table in
                       ("incidents", "audit_entries", "incident_departments", "supervision_orders", "workers",
-                       "attachments")])
+                       "attachments", "patrol_days")])
         store.dispose()
     assert dumps[0] == dumps[1]
     assert dumps[0][0] != dumps[2][0]
@@ -249,6 +276,7 @@ def test_refuses_to_write_twice_unless_replacing(tmp_path):
     assert rows(store, "SELECT count(*) FROM grids")[0][0] == 87
     assert demo_info(store)["seed"] == 2
     assert rows(store, "SELECT count(*) FROM operators")[0][0] == 4
+    assert rows(store, "SELECT count(*) FROM patrol_days")[0][0] == second.patrol_days == 348
     assert rows(store, "PRAGMA foreign_key_check") == []
     with store.engine.connect() as connection:  # the old trail went with its data; the new one is sealed anew
         report = audit_chain.verify(connection)

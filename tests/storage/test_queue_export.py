@@ -233,3 +233,88 @@ def test_times_are_local_minutes_in_any_zone(sqlite_store, tmp_path, local_zone,
                               (created + timedelta(hours=24)).astimezone().strftime("%Y-%m-%d %H:%M"),
                               (START + timedelta(hours=1)).astimezone().strftime("%Y-%m-%d %H:%M"),
                               (START + timedelta(hours=1)).astimezone().strftime("%Y-%m-%d %H:%M")], (zone, i)
+
+
+# --- The whole-hour zones' fast path must write exactly the file the general path writes ---
+
+AWKWARD_TEXTS = ["plain", "", '"', 'say "hi"', "a,b", "line\nbreak", "cr\rhere", "crlf\r\nx", "=1+1", "+86 138",
+                 "-", "@me", "\tTab", "\rCR first", "'already", "中文，全角逗号", "多行\n“引号”", "%_\\", "  spaces  ",
+                 "-\"both\",", "\U0001f6a8 emoji"]
+#: Around the day, the hour and New York's daylight-saving changes of 2026 (8 March, 1 November, 2 a.m.),
+#: and the epoch's first hour.
+AWKWARD_TIMES = [0, 59, 3600, to_epoch(START), to_epoch(START) + 59, to_epoch(START) + 60, to_epoch(START) - 1,
+                 1772953200 - 1, 1772953200, 1772953200 + 1800, 1772953200 + 3600,
+                 1793512800 - 1, 1793512800, 1793512800 + 1800, 1793512800 + 3600, 1798761599, 1798761600]
+
+
+def _insert_awkward(store) -> None:
+    """Incidents whose every exported cell is awkward: quotes, commas, line breaks, formulas, Chinese, empty
+    texts, no village or grid, unnamed codes, NULL times, times at hour and daylight-saving boundaries."""
+    from console.storage.models import Grid, Town, Village
+
+    with store.sessions.begin() as session:
+        town = Town(code="AWK", name_zh="镇", name_en="Town")
+        session.add(town)
+        session.flush()
+        villages = [Village(code=f"AWK{i}", town_id=town.id, name_zh=zh, name_en=en, lon=0.0, lat=0.0)
+                    for i, (zh, en) in enumerate([("江桥村", "Jiangqiao"), ('村,"引号"', ""), ("=村", "=Village, 2"),
+                                                  ("多行\n村", "Multi\nline")])]
+        session.add_all(villages)
+        session.flush()
+        grids = [Grid(code=f"AWKG{i}", village_id=villages[i % len(villages)].id, name=name, lon=0.0, lat=0.0)
+                 for i, name in enumerate(["第1网格", "网格,2", '"3"', "-4", ""])]
+        session.add_all(grids)
+        session.flush()
+        village_ids, grid_ids = [v.id for v in villages] + [None], [g.id for g in grids] + [None]
+    statuses = [s.value for s in Status]
+    rows = []
+    for i in range(3 * len(AWKWARD_TEXTS) * len(AWKWARD_TIMES)):
+        text = AWKWARD_TEXTS[i % len(AWKWARD_TEXTS)]
+        created = AWKWARD_TIMES[i % len(AWKWARD_TIMES)]
+        rows.append(dict(
+            number=f"N{i:05d}" if i % 7 else f"-{text[:10]}{i}", title=text, description="",
+            category=["CON", "ENV", "X,Y"][i % 3], subitem=["CON01", "ENV02", "=Z"][i % 3 - 1], level=i % 6,
+            source=["one_key", "worker_app", "camera", "citizen"][i % 4], reporter=AWKWARD_TEXTS[(i * 5) % 21],
+            village_id=village_ids[i % len(village_ids)], grid_id=grid_ids[(i // 2) % len(grid_ids)],
+            created_at=created, deadline_at=AWKWARD_TIMES[(i * 3) % len(AWKWARD_TIMES)] + 7 * i,
+            status=statuses[i % len(statuses)], one_key=i % 37 == 0, queue_rank=0 if i % 37 == 0 else 1,
+            assignee_text=AWKWARD_TEXTS[(i * 11) % 21],
+            resolved_at=None if i % 3 else AWKWARD_TIMES[(i * 7) % len(AWKWARD_TIMES)] + 13,
+            closed_at=None if i % 2 else AWKWARD_TIMES[(i * 5) % len(AWKWARD_TIMES)] + i, version=1))
+    with store.engine.begin() as conn:
+        conn.execute(Incident.__table__.insert(), rows)
+
+
+AWKWARD_NAMES = [
+    NAMES,
+    ExportNames(lang="en", yes="=yes", no="no, not", statuses={"closed": 'Closed "done"'}, levels={0: "-0", 5: "五"},
+                sources={"camera": "Camera\nfeed"}, subitems={"=Z": "Z"}),
+    ExportNames(),
+]
+
+
+@pytest.mark.parametrize("zone", ["Asia/Shanghai", "Asia/Kolkata", "America/New_York", "UTC"])
+def test_the_fast_path_writes_byte_for_byte_the_general_paths_file(sqlite_store, tmp_path, local_zone, monkeypatch,
+                                                                   zone):
+    """In a whole-hour zone times are formatted from a cache of hours; the file is the same, byte for byte,
+    as the one the general path (any zone, a ``datetime`` per hour it has not seen) writes, whatever the
+    texts, names, time zone, filter and sort."""
+    import console.storage.queue_export as queue_export
+
+    local_zone(zone)
+    _insert_awkward(sqlite_store)
+    cases = [(QueueFilter(), QueueSort()), (QueueFilter(), QueueSort(SortKey.VILLAGE, False)),
+             (QueueFilter(statuses=frozenset({"reported", "dispatched", "reopened"})), QueueSort(SortKey.DEADLINE)),
+             (QueueFilter(text="hi"), QueueSort(SortKey.ASSIGNEE, True)),
+             (QueueFilter(overdue_only=True), QueueSort(SortKey.NUMBER, False))]
+    for n, (names, (flt, sort)) in enumerate((names, case) for names in AWKWARD_NAMES for case in cases):
+        by_columns, by_rows = tmp_path / f"columns-{n}.csv", tmp_path / f"rows-{n}.csv"
+        result = export_queue_csv(sqlite_store, flt, sort, NOW, by_columns, names, batch=7)
+        monkeypatch.setattr(queue_export, "_whole_hour_zone", lambda _now: False)
+        try:
+            export_queue_csv(sqlite_store, flt, sort, NOW, by_rows, names, batch=7)
+        finally:
+            monkeypatch.undo()
+            local_zone(zone)  # undo() also restored TZ
+        assert result.rows > 0, (n, flt)
+        assert by_columns.read_bytes() == by_rows.read_bytes(), (zone, n, flt, sort)

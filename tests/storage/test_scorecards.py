@@ -266,3 +266,14 @@ def test_summarised_days_give_the_same_scorecards_without_their_positions(town):
         session.execute(update(Worker).where(Worker.id == town.w0).values(grid_id=town.places.grids[1]))
     moved = read_scorecards(town.store, OCTOBER, tz=CN, now=NOW)
     assert moved.worker(town.w0).patrol.patrol_s == 0
+
+
+def test_a_month_before_the_stores_first_incident_is_no_comparison(town):
+    """September is the town's first month: August, before any incident, is "no comparison" (None), not
+    everybody's neutral "nothing happened" score; October compares with September."""
+    september = read_scorecards(town.store, SEPTEMBER, tz=CN, now=NOW)
+    assert september.workers and {w.previous_score for w in september.workers} == {None}
+    assert {d.previous_score for d in september.departments} == {None}
+    assert {w.change for w in september.workers} == {None}
+    october = read_scorecards(town.store, OCTOBER, tz=CN, now=NOW)
+    assert october.worker(town.w0).previous_score is not None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import pytest
 import shiboken6
 from PySide6.QtWidgets import QWidget
 
@@ -63,3 +64,11 @@ def close_rig(rig: AdminRig) -> None:
     rig.tasks.shutdown()
     shiboken6.delete(rig.host)
     rig.store.dispose()
+
+
+@pytest.fixture
+def rig(tmp_path):
+    """An administrator's desk on a fresh small store (import it into a test module to use it)."""
+    made = make_rig(tmp_path / "admin.db")
+    yield made
+    close_rig(made)

@@ -9,15 +9,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QLabel, QMessageBox
 
-from tests.widgets.admin_rig import TIMEOUT, close_rig, make_rig
+from tests.widgets.admin_rig import TIMEOUT, rig  # noqa: F401  (rig: the fixture)
 from widgets.admin_dialogs import IssueKeyDialog
-
-
-@pytest.fixture
-def rig(tmp_path):
-    made = make_rig(tmp_path / "admin.db")
-    yield made
-    close_rig(made)
 
 
 def _opened(rig, qtbot):

@@ -11,14 +11,8 @@ from PySide6.QtWidgets import QDialog, QMessageBox
 from console.core.roles import Role
 from console.storage.operators import OperatorError
 from tests.widgets.admin_rig import PASSWORD, TIMEOUT, close_rig, make_rig
+from tests.widgets.admin_rig import rig  # noqa: F401  (the fixture)
 from widgets.admin_dialogs import NewUserDialog, PasswordDialog, RoleDialog
-
-
-@pytest.fixture
-def rig(tmp_path):
-    made = make_rig(tmp_path / "admin.db")
-    yield made
-    close_rig(made)
 
 
 def _opened(rig, qtbot):
@@ -151,4 +145,4 @@ def test_for_a_non_administrator_the_entry_is_disabled_and_the_core_refuses_anyw
 
 
 def test_for_an_administrator_the_entry_is_enabled(rig):
-    assert rig.desk.action.isEnabled() and rig.desk.action.text() == "&Users and keys…"
+    assert rig.desk.action.isEnabled() and rig.desk.action.text() == "&Users, keys and phones…"

@@ -6,7 +6,7 @@ from datetime import datetime, timedelta, timezone
 
 import numpy as np
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QObject, QRectF, Qt, Signal
 from PySide6.QtGui import QColor
 
 from console.core.geo import LocalProjection
@@ -15,8 +15,11 @@ from console.core.redlight import VillageCounts
 from console.storage.map_data import (LiveIncidents, LiveMap, LiveWorkers, MapPlaces, Outline, PlaceMarks,
                                       WorkerDirectory)
 from console.storage.worker_card import GridPatrol, WorkerCard, WorkerTrack
+from widgets.map_canvas import MARKERS_CACHED_ABOVE
+from widgets.map_live import RED_BUCKET, prepare_live
 from widgets.map_panel import MapPanel
 from widgets.map_style import WORKER_STATE_COLOURS
+from widgets.point_cloud import DEDUPE_CELL_PX, _first_in_each_cell
 from widgets.scale_bar import MAX_BAR_PX, round_length_m
 
 AT = datetime(2026, 11, 29, 2, 0, tzinfo=timezone.utc)
@@ -230,3 +233,94 @@ def test_the_track_exports_as_gpx(qtbot, panel, tmp_path, monkeypatch):
     assert [float(p.get("lon")) for p in points] == pytest.approx(list(lon), abs=1e-6)
     assert [float(p.get("lat")) for p in points] == pytest.approx(list(lat), abs=1e-6)
     assert points[0].find("{http://www.topografix.com/GPX/1/1}time").text == "2026-11-29T02:00:00Z"
+
+
+class _Relay(QObject):
+    """Says on the GUI thread that a background task's result arrived."""
+
+    arrived = Signal(object)
+
+
+def test_a_snapshot_prepared_on_a_worker_thread_shows_markers_and_shading_in_place(qtbot, panel, tasks):
+    relay = _Relay()
+    relay.arrived.connect(panel.set_live)
+    live = _live(red_village=1)
+    with qtbot.waitSignal(relay.arrived, timeout=5_000):
+        tasks.read(prepare_live, live, panel.places.villages.ids, on_done=relay.arrived.emit)
+    assert panel.live is live
+    for x, y, state in zip(live.workers.x, live.workers.y, live.workers.states):
+        assert _colour_at(panel, x, y) == WORKER_STATE_COLOURS[int(state)]
+    red = _colour_at(panel, -1800, -800)
+    assert red.red() - red.green() > 60
+
+
+def test_prepared_snapshots_group_workers_by_state_and_shade_villages_by_tenths(qtbot):
+    live = _live()
+    live.village_counts.update({1: VillageCounts(10, 8), 3: VillageCounts(0, 0), 4: VillageCounts(20, 7)})
+    prepared = prepare_live(live, np.array([1, 2, 3, 4, 5]))
+    assert [rows.tolist() for rows in prepared.state_rows] == [[0], [1], [2], [3]]
+    # 80 % unresolved is a red light; 10 % the first tenth; no events or no counts: the lightest shade
+    assert prepared.village_buckets.tolist() == [RED_BUCKET, 1, 0, 3, 0]
+
+
+def test_the_outlines_follow_a_drag_and_are_drawn_exactly_once_it_settles(qtbot, panel):
+    canvas, layers = panel.canvas, panel.canvas._outline_layers
+    box = QRectF(-2500, -1500, 5000, 3000)
+    canvas.view.setRange(box, padding=0)
+    canvas.grab()
+    drawn = layers.renders
+    for step in range(1, 6):  # a drag: the picture moves with the view, it is not drawn again
+        canvas.view.setRange(box.translated(15.0 * step, 5.0 * step), padding=0)
+        canvas.grab()
+    assert layers.renders == drawn
+    panel.set_live(_live(red_village=1))  # the shading changes in the middle of the drag
+    qtbot.waitUntil(lambda: _colour_at(panel, -1800, -800).red() - _colour_at(panel, -1800, -800).green() > 60,
+                    timeout=3_000)
+    settled = canvas.grab().toImage()
+    fresh = MapPanel()
+    qtbot.addWidget(fresh)
+    fresh.resize(panel.size())
+    fresh.show()
+    qtbot.waitExposed(fresh)
+    fresh.set_places(_places())
+    fresh.set_live(_live(red_village=1))
+    fresh.canvas.view.setRange(box.translated(75.0, 25.0), padding=0)
+    assert fresh.canvas.grab().toImage() == settled
+
+
+def test_crowded_markers_are_thinned_to_the_first_in_each_few_pixels_in_row_order():
+    rng = np.random.default_rng(7)
+    sx, sy = rng.uniform(-10, 810, 20_000), rng.uniform(-10, 610, 20_000)
+    kept_x, kept_y = _first_in_each_cell(sx, sy, -10, -10, 820, 620)
+    cells = (sy // DEDUPE_CELL_PX).astype(np.int64) * 1_000_003 + (sx // DEDUPE_CELL_PX).astype(np.int64)
+    _, first = np.unique(cells, return_index=True)  # the same, by sorting
+    assert np.array_equal(kept_x, sx[first]) and np.array_equal(kept_y, sy[first])
+
+
+def test_a_city_of_markers_is_drawn_in_place_through_the_cached_picture_and_follows_a_drag(qtbot, panel):
+    gx, gy = np.meshgrid(np.arange(-1950.0, 1950.0, 60.0), np.arange(-950.0, 950.0, 60.0))
+    x, y = gx.ravel(), gy.ravel()
+    count = len(x)
+    assert count > MARKERS_CACHED_ABOVE
+    states = (np.arange(count) % 4).astype(np.int8)
+    lon, lat = PROJECTION.to_lonlat(x, y)
+    live = _live()
+    many = LiveMap(AT, LiveWorkers(np.arange(1, count + 1), x, y, states, np.ones(count), lon, lat),
+                   live.incidents, live.village_counts)
+    canvas = panel.canvas
+    box = QRectF(-2100, -1100, 4200, 2200)
+    canvas.view.setRange(box, padding=0)
+    panel.set_live(many)
+
+    def markers_in_place() -> bool:
+        image = canvas.grab().toImage()
+        return all(image.pixelColor(canvas.pixel_of(px, py).toPoint()) == WORKER_STATE_COLOURS[int(state)]
+                   for px, py, state in zip(x[::7], y[::7], states[::7]))
+    assert markers_in_place()
+    drawn = canvas._marker_layers.renders
+    for step in range(1, 4):  # a small drag: the markers' picture moves with the view
+        canvas.view.setRange(box.translated(4.0 * step, 0.0), padding=0)
+        canvas.grab()
+    assert canvas._marker_layers.renders == drawn
+    qtbot.waitUntil(lambda: canvas._marker_layers.renders > drawn, timeout=3_000)  # settled: drawn afresh
+    assert markers_in_place()

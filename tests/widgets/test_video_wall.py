@@ -305,3 +305,24 @@ def test_wheel_zoom_shows_part_of_the_picture_and_reset_restores(video_rig, qtbo
     assert tile.zoom == 1.0
     assert tile._source_rect(tile.feed) == tile.feed.image.rect().toRectF()
     qtbot.waitUntil(lambda: tile.feed.image.width() <= tile.width(), timeout=3_000)
+
+
+def test_a_dialog_opened_over_the_wall_keeps_the_theme_in_light_mode(video_rig, qtbot):
+    from PySide6.QtGui import QPalette
+    from PySide6.QtWidgets import QInputDialog
+
+    from console.gui.theme import apply_theme
+    app = QApplication.instance()
+    before = app.property("gridwatch_theme") or "dark"
+    apply_theme(app, "light")
+    try:
+        wall = video_rig.wall()
+        dialog = QInputDialog(wall)  # a tour's period, a PTZ panel, a snapshot's file name: children of the wall
+        qtbot.addWidget(dialog)
+        dialog.show()
+        picture = dialog.grab().toImage()
+        light = app.palette().color(QPalette.ColorRole.Window)
+        assert picture.pixelColor(picture.width() - 3, picture.height() // 2) == light  # not the wall's black
+        assert wall.grab().toImage().pixelColor(2, 2).lightness() < 30  # the wall itself stays dark
+    finally:
+        apply_theme(app, before)

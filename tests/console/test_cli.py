@@ -19,19 +19,24 @@ def gridwatch(*args: str, timeout: float = 120, env_extra: dict | None = None) -
                           text=True, timeout=timeout)
 
 
-def gridwatch_here(*args: str) -> subprocess.CompletedProcess:
-    """``gridwatch ARGS`` run in this process (a second a call cheaper than a new interpreter): the exit code
-    and what it printed, like :func:`gridwatch`.  For commands whose process (signals, exit) is not the point."""
+def gridwatch_here(*args: str, stdin: str = "") -> subprocess.CompletedProcess:
+    """``gridwatch ARGS`` run in this process (a second a call cheaper than a new interpreter), reading ``stdin``
+    as its standard input (not a terminal): the exit code and what it printed, like :func:`gridwatch`.  For
+    commands whose process (signals, exit) is not the point."""
     import contextlib
     import io
 
     from console.cli import main
     out, err = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        try:
-            code = main(list(args))
-        except SystemExit as exc:  # argparse's usage errors
-            code = exc.code if isinstance(exc.code, int) else 1
+    saved_stdin, sys.stdin = sys.stdin, io.StringIO(stdin)
+    try:
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            try:
+                code = main(list(args))
+            except SystemExit as exc:  # argparse's usage errors
+                code = exc.code if isinstance(exc.code, int) else 1
+    finally:
+        sys.stdin = saved_stdin
     return subprocess.CompletedProcess(["gridwatch", *args], code, out.getvalue(), err.getvalue())
 
 

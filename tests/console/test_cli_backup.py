@@ -9,7 +9,7 @@ import pytest
 
 from console.storage.db import open_store
 from console.storage.dispatch import DispatchService, IncidentDraft
-from tests.console.test_cli import gridwatch
+from tests.console.test_cli import gridwatch, gridwatch_here
 
 
 def _one_line_failure(result, pattern: str) -> None:
@@ -29,16 +29,16 @@ def test_backup_then_restore_round_trip_with_the_refusals_on_the_way(tmp_path):
         assert made.returncode == 0, made.stderr
         assert re.fullmatch(rf"backed up to {re.escape(str(copy))}: [\d.]+ KiB, 1 incidents, schema \d+\n",
                             made.stdout), made.stdout
-        _one_line_failure(gridwatch("backup", "--db", str(db), str(copy)), "already exists; pass --force")
-        assert gridwatch("--db", str(db), "backup", "--force", str(copy)).returncode == 0
+        _one_line_failure(gridwatch_here("backup", "--db", str(db), str(copy)), "already exists; pass --force")
+        assert gridwatch_here("--db", str(db), "backup", "--force", str(copy)).returncode == 0
 
         service.report(IncidentDraft("CON01", "after the backup"), "operator")
-        _one_line_failure(gridwatch("restore", "--db", str(db), str(copy)),
+        _one_line_failure(gridwatch_here("restore", "--db", str(db), str(copy)),
                           r"is in use \(a console or `gridwatch serve` has it open\); close them")
     finally:
         store.dispose()
 
-    restored = gridwatch("restore", "--db", str(db), str(copy))
+    restored = gridwatch_here("restore", "--db", str(db), str(copy))
     assert restored.returncode == 0, restored.stderr
     lines = restored.stdout.splitlines()
     assert lines[0] == f"restored {db} from {copy}: 1 incidents, schema {lines[0].rsplit(' ', 1)[1]}"
@@ -51,13 +51,13 @@ def test_backup_then_restore_round_trip_with_the_refusals_on_the_way(tmp_path):
 
 @pytest.mark.parametrize("command", ["backup", "restore"])
 def test_a_postgresql_url_is_told_to_use_the_servers_tools(tmp_path, command):
-    result = gridwatch(command, "--db", "postgresql://app:secret@127.0.0.1:1/gridwatch", str(tmp_path / "x.db"))
+    result = gridwatch_here(command, "--db", "postgresql://app:secret@127.0.0.1:1/gridwatch", str(tmp_path / "x.db"))
     _one_line_failure(result, r"PostgreSQL database: back it up with the server's tools, e.g. `pg_dump .*pg_restore")
     assert "secret" not in result.stderr
 
 
 def test_restoring_something_else_is_refused_in_one_line(tmp_path):
     (tmp_path / "notes.txt").write_text("not a database")
-    _one_line_failure(gridwatch("restore", "--db", str(tmp_path / "gridwatch.db"), str(tmp_path / "notes.txt")),
+    _one_line_failure(gridwatch_here("restore", "--db", str(tmp_path / "gridwatch.db"), str(tmp_path / "notes.txt")),
                       "is not a Gridwatch backup")
     assert not (tmp_path / "gridwatch.db").exists()

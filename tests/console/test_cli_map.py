@@ -18,7 +18,7 @@ from xml.etree import ElementTree as ET
 import pytest
 
 from console.core.gpx import GPX_NAMESPACE
-from tests.console.test_cli import ROOT, gridwatch
+from tests.console.test_cli import ROOT, gridwatch, gridwatch_here
 
 T0 = 1_795_939_200  # 2026-11-29T08:00:00Z
 
@@ -41,11 +41,11 @@ def _one_line_failure(result, code=1):
 
 
 def test_devices_add_and_list(db):
-    added = gridwatch("devices", "add", "王小红", "356938035643809", "--db", db)
+    added = gridwatch_here("devices", "add", "王小红", "356938035643809", "--db", db)
     assert added.returncode == 0, added.stderr
     assert "王小红" in added.stdout
-    assert gridwatch("devices", "--db", db, "add", "W1", "li/phone").returncode == 0
-    listed = gridwatch("--db", db, "devices", "list")
+    assert gridwatch_here("devices", "--db", db, "add", "W1", "li/phone").returncode == 0
+    listed = gridwatch_here("--db", db, "devices", "list")
     assert listed.stdout.splitlines() == ["356938035643809\t王小红\t第0网格", "li/phone\t李建国\t第1网格"]
 
 
@@ -56,7 +56,7 @@ def test_devices_add_and_list(db):
     (("import-geojson", "missing.geojson"), "cannot read missing.geojson"),
 ])
 def test_refusals_are_one_line(db, args, message):
-    result = gridwatch(*args, "--db", db)
+    result = gridwatch_here(*args, "--db", db)
     _one_line_failure(result)
     assert message in result.stderr
 
@@ -67,13 +67,13 @@ def test_refusals_are_one_line(db, args, message):
     ("devices", "add"),
 ])
 def test_bad_arguments_are_one_line_usage_errors(db, args):
-    _one_line_failure(gridwatch(*args, "--db", db), code=2)
+    _one_line_failure(gridwatch_here(*args, "--db", db), code=2)
 
 
 def test_track_export_writes_valid_gpx_with_one_trkpt_per_position(db, tmp_path):
     from console.storage.db import open_store
     from console.storage.positions import PositionRow, PositionStore
-    assert gridwatch("devices", "add", "W0", "phone-1", "--db", db).returncode == 0
+    assert gridwatch_here("devices", "add", "W0", "phone-1", "--db", db).returncode == 0
     store = open_store(db)
     positions = PositionStore(store)
     device = positions.device("phone-1")
@@ -81,7 +81,7 @@ def test_track_export_writes_valid_gpx_with_one_trkpt_per_position(db, tmp_path)
                            for k in range(12)])
     store.dispose()
     out = tmp_path / "track.gpx"
-    result = gridwatch("track", "export", "--device", "phone-1", "--from", "2026-11-29T08:00:10+00:00",
+    result = gridwatch_here("track", "export", "--device", "phone-1", "--from", "2026-11-29T08:00:10+00:00",
                        "--to", str(T0 + 40), "--out", str(out), "--db", db)
     assert result.returncode == 0, result.stderr
     assert "wrote 7 track points" in result.stdout
@@ -100,13 +100,13 @@ def test_import_geojson(db, tmp_path):
     path.write_text(json.dumps({"type": "FeatureCollection", "features": [
         {"type": "Feature", "properties": {"level": "grid", "code": "G0", "name": "第0网格"},
          "geometry": {"type": "Polygon", "coordinates": [square]}}]}))
-    result = gridwatch("import-geojson", str(path), "--db", db)
+    result = gridwatch_here("import-geojson", str(path), "--db", db)
     assert (result.returncode, result.stdout.strip()) == (0, "imported 1 grid")
     square[2] = [120.5, 31.0]
     path.write_text(json.dumps({"type": "FeatureCollection", "features": [
         {"type": "Feature", "properties": {"level": "grid", "code": "G0"},
          "geometry": {"type": "Polygon", "coordinates": [square[:-1]]}}]}))
-    bad = gridwatch("import-geojson", str(path), "--db", db)
+    bad = gridwatch_here("import-geojson", str(path), "--db", db)
     _one_line_failure(bad)
     assert "feature 1 (grid G0): ring is not closed" in bad.stderr
 
@@ -132,7 +132,7 @@ def _serving(db: str, *args: str):
 
 
 def test_serve_takes_positions_until_interrupted(db):
-    assert gridwatch("devices", "add", "W0", "phone-1", "--db", db).returncode == 0
+    assert gridwatch_here("devices", "add", "W0", "phone-1", "--db", db).returncode == 0
     with _serving(db) as (process, osmand, _http):
         with urllib.request.urlopen(f"http://127.0.0.1:{osmand}/?id=phone-1&lat=30.1&lon=120.3", timeout=10) as r:
             assert r.status == 200
@@ -160,7 +160,7 @@ def test_sigterm_during_a_burst_loses_no_acknowledged_position(db):
     the others' requests are in flight.  Every position answered 200 must be in the store."""
     from console.storage.db import open_store
     from console.storage.positions import PositionStore
-    assert gridwatch("devices", "add", "W0", "phone-1", "--db", db).returncode == 0
+    assert gridwatch_here("devices", "add", "W0", "phone-1", "--db", db).returncode == 0
     base = int(time.time()) - 3 * 3600
     acknowledged: list[int] = []
     enough = threading.Event()

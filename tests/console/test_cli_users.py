@@ -12,7 +12,7 @@ import pytest
 from console.cli import main
 from console.storage.db import open_store
 from console.storage.operators import OperatorBook, OperatorError
-from tests.console.test_cli import ROOT
+from tests.console.test_cli import ROOT, gridwatch_here
 
 
 def gridwatch(*args: str, stdin: str = "") -> subprocess.CompletedProcess:
@@ -50,7 +50,7 @@ def test_add_reads_the_password_from_stdin_and_list_shows_the_users(tmp_path):
     ((), "a long secret\n", "--role"),
 ])
 def test_refusals_are_one_line_and_non_zero(tmp_path, args, stdin, message):
-    result = gridwatch("users", "add", "wangli", *args, "--db", str(tmp_path / "users.db"), stdin=stdin)
+    result = gridwatch_here("users", "add", "wangli", *args, "--db", str(tmp_path / "users.db"), stdin=stdin)
     assert result.returncode != 0
     assert message in result.stderr and len(result.stderr.strip().splitlines()) == 1, result.stderr
     assert "Traceback" not in result.stderr
@@ -58,9 +58,9 @@ def test_refusals_are_one_line_and_non_zero(tmp_path, args, stdin, message):
 
 def test_a_taken_name_and_a_bad_name_are_refused(tmp_path):
     db = str(tmp_path / "users.db")
-    assert gridwatch("users", "add", "wangli", "--role", "duty", "--db", db, stdin="a long secret\n").returncode == 0
+    assert gridwatch_here("users", "add", "wangli", "--role", "duty", "--db", db, stdin="a long secret\n").returncode == 0
     for name, message in (("wangli", "already exists"), ("no spaces", "user name")):
-        result = gridwatch("users", "add", name, "--role", "duty", "--db", db, stdin="a long secret\n")
+        result = gridwatch_here("users", "add", name, "--role", "duty", "--db", db, stdin="a long secret\n")
         assert result.returncode == 1 and message in result.stderr
         assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.stderr
 
@@ -96,7 +96,7 @@ def test_list_marks_locked_and_disabled_users_and_maps_the_demo_roles(tmp_path):
             session.add(Operator(login="lixd", display_name="指挥室主任 李晓东", role="supervisor", disabled=True))
     finally:
         store.dispose()
-    listed = gridwatch("users", "list", "--db", db)
+    listed = gridwatch_here("users", "list", "--db", db)
     assert listed.returncode == 0, listed.stderr
     assert listed.stdout.splitlines() == ["chengang\tchengang\tduty\tlocked", "lixd\t指挥室主任 李晓东\tadmin\tdisabled"]
 
@@ -161,7 +161,7 @@ def test_management_refusals_are_one_line_and_non_zero(tmp_path, args, stdin, me
         OperatorBook(store).add("lixd", "admin", "a long secret")
     finally:
         store.dispose()
-    result = gridwatch("users", *args, "--db", db, stdin=stdin)
+    result = gridwatch_here("users", *args, "--db", db, stdin=stdin)
     assert result.returncode != 0
     assert message in result.stderr and len(result.stderr.strip().splitlines()) == 1, result.stderr
     assert "Traceback" not in result.stderr

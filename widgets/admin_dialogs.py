@@ -36,7 +36,7 @@ def kind_name(kind: str) -> str:
     return QCoreApplication.translate("AdminDialogs", "Open311 client")
 
 
-class _Form(QDialog):
+class EntryForm(QDialog):
     """A form with OK/Cancel and a line for what is wrong with the entries."""
 
     def __init__(self, parent: QWidget | None):
@@ -78,15 +78,23 @@ class _Form(QDialog):
         """What is wrong with the entries, or "" (subclasses)."""
         return ""
 
+    def show_problem(self, text: str) -> None:
+        """Show what is wrong (in red under the entries), or hide the line for ""."""
+        self.problem.setText(text)
+        self.problem.setVisible(bool(text))
+
     def _try_accept(self) -> None:
         problem = self.problem_text()
-        self.problem.setText(problem)
-        self.problem.setVisible(bool(problem))
+        self.show_problem(problem)
         if not problem:
-            self.accept()
+            self._entries_fit()
+
+    def _entries_fit(self) -> None:
+        """The entries passed the checks: accept the dialog (subclasses may do otherwise)."""
+        self.accept()
 
 
-class NewUserDialog(_Form):
+class NewUserDialog(EntryForm):
     """A new user's login, display name, role and password (twice)."""
 
     def __init__(self, parent: QWidget | None = None):
@@ -113,7 +121,7 @@ class NewUserDialog(_Form):
         return self._password_problem(self.password, self.again)
 
 
-class PasswordDialog(_Form):
+class PasswordDialog(EntryForm):
     """A new password for one user, entered twice."""
 
     def __init__(self, login: str, parent: QWidget | None = None):
@@ -129,7 +137,7 @@ class PasswordDialog(_Form):
         return self._password_problem(self.password, self.again)
 
 
-class RoleDialog(_Form):
+class RoleDialog(EntryForm):
     """Another role for one user."""
 
     def __init__(self, login: str, current: str, parent: QWidget | None = None):
@@ -142,7 +150,7 @@ class RoleDialog(_Form):
         self.form.addRow(QLabel(self.tr("Role of %1:").replace("%1", login), self), self.role)
 
 
-class IssueKeyDialog(_Form):
+class IssueKeyDialog(EntryForm):
     """The kind of a new key and its name (for a worker's phone, the phone's registered device id)."""
 
     def __init__(self, device_ids: list[str], parent: QWidget | None = None):

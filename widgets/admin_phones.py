@@ -12,7 +12,7 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QComboBox, QDialog, QLineEdit, QMessageBox, QPushButton, QWidget
 
 from console.storage.positions import DEVICE_KINDS, DeviceRecord
-from widgets.admin_dialogs import _Form
+from widgets.admin_dialogs import EntryForm
 from widgets.record_table import lay_out_with_buttons, record_table, select_row
 
 
@@ -71,7 +71,7 @@ def app_name(kind: str) -> str:
     return {"osmand": "Traccar Client / OsmAnd", "owntracks": "OwnTracks"}.get(kind, kind)
 
 
-class RegisterPhoneDialog(_Form):
+class RegisterPhoneDialog(EntryForm):
     """A phone's device id (as its app reports it), its app, and the worker (code or name) who carries it."""
 
     def __init__(self, parent: QWidget | None = None):

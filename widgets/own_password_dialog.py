@@ -10,10 +10,10 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QLineEdit, QWidget
 
-from widgets.admin_dialogs import _Form
+from widgets.admin_dialogs import EntryForm
 
 
-class OwnPasswordDialog(_Form):
+class OwnPasswordDialog(EntryForm):
     """Asks for the current password and a new one (twice) for ``login``.
 
     ``change_requested(current, new)`` (GUI thread) when the entries are fit to send to the core.
@@ -41,17 +41,14 @@ class OwnPasswordDialog(_Form):
             return self.tr("The new password must differ from the current one.")
         return problem
 
-    def _try_accept(self) -> None:
-        problem = self.problem_text()
-        self._show_problem(problem)
-        if not problem:
-            self.buttons.setEnabled(False)
-            self.change_requested.emit(self.current.text(), self.password.text())
+    def _entries_fit(self) -> None:
+        self.buttons.setEnabled(False)
+        self.change_requested.emit(self.current.text(), self.password.text())
 
     def show_refusal(self, reason: str) -> None:
         """The core refused (wrong current password, locked out…): say why and let the operator try again."""
         self.buttons.setEnabled(True)
-        self._show_problem(reason)
+        self.show_problem(reason)
         self.current.selectAll()
         self.current.setFocus()
 
@@ -59,7 +56,3 @@ class OwnPasswordDialog(_Form):
         """The new password is stored: close."""
         self.buttons.setEnabled(True)
         self.accept()
-
-    def _show_problem(self, text: str) -> None:
-        self.problem.setText(text)
-        self.problem.setVisible(bool(text))

@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime
+from types import EllipsisType
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
@@ -110,7 +111,7 @@ class Roster(Acting):
 
     def update_worker(self, code_or_name: str, *, name: str | None = None, grid: str | None = None,
                       phone: str | None = None, on_duty: bool | None = None,
-                      joined_at: datetime | None | type[...] = ...) -> WorkerRecord:
+                      joined_at: datetime | None | EllipsisType = ...) -> WorkerRecord:
         """Change what is given (``joined_at=None`` clears the joining day; left out, it stays)."""
         self.check_role(MANAGE_STAFF)
         changes: list[str] = []

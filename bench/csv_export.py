@@ -6,8 +6,11 @@ For each history length a cached city demo store ``DIR/city-<days>d.db`` (built 
 ~100 k incidents for 11 days, ~1 M for 110, ~2.2 M for 243) is copied to a temporary file (opening
 migrates it; the cached original is never touched), and the export writes the whole queue (all
 statuses, newest first), the whole queue by deadline, and the open queue, to a CSV file.  Each line
-prints rows, seconds, rows per second, the file size and how much the process's resident memory
-grew (peak RSS, from getrusage) during that export.
+prints rows, seconds, rows per second, the file size, how much the process's resident memory grew
+(peak RSS) during that export, the CPU time per row of this process and of the export's helper process
+(which writes the second part of a large export, :mod:`console.storage.queue_export_part`) and the
+helper's peak RSS.  ``--parts 1`` keeps everything in this process, ``--parts 2`` always uses the helper
+(default: the export decides, as in the console).
 
 Target: 1 M rows at ≥ 100,000 rows/s with resident memory growing ≤ 50 MB.
 """
@@ -69,11 +72,16 @@ def _hwm_mb() -> float:
     return _peak_rss_mb()
 
 
+def _cpu_s(usage) -> float:
+    return usage.ru_utime + usage.ru_stime
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cache", required=True, type=Path)
     parser.add_argument("--days", default="11,110")
     parser.add_argument("--out", type=Path, default=None, help="directory for the CSV files (default: a temp dir)")
+    parser.add_argument("--parts", type=int, choices=(1, 2), default=None)
     args = parser.parse_args()
     print(f"Python {platform.python_version()}, {platform.machine()}, {platform.node()}")
     names = ExportNames(statuses={s: s.title() for s in OPEN}, yes="是")
@@ -90,13 +98,21 @@ def main() -> None:
                     out = out_dir / f"queue-{days}d-{name.replace(', ', '-').replace(' ', '_')}.csv"
                     _reset_peak()
                     before = _current_rss_mb()
+                    own, helpers = (resource.getrusage(who) for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN))
                     start = time.perf_counter()
-                    result = export_queue_csv(store, flt, sort, NOW, out, names)
+                    result = export_queue_csv(store, flt, sort, NOW, out, names, parts=args.parts)
                     seconds = time.perf_counter() - start
                     grown = _hwm_mb() - before
+                    own_cpu, helper_cpu = (_cpu_s(resource.getrusage(who)) - _cpu_s(was) for who, was in
+                                           ((resource.RUSAGE_SELF, own), (resource.RUSAGE_CHILDREN, helpers)))
+                    helper = result.helper_peak_rss_kb / 1024
+                    with open("/proc/loadavg") as load:
+                        load_average = load.read().split()[0]
                     print(f"  {name:22s} {result.rows:>10,} rows {seconds:7.2f} s "
                           f"{result.rows / seconds:>10,.0f} rows/s  {out.stat().st_size / 2**20:7.1f} MB file  "
-                          f"RSS +{grown:5.1f} MB")
+                          f"RSS +{grown:5.1f} MB | CPU µs/row: this process {own_cpu / result.rows * 1e6:5.2f}, "
+                          f"helper {helper_cpu / result.rows * 1e6:5.2f} (peak RSS {helper:4.1f} MB) | load "
+                          f"{load_average}", flush=True)
                     out.unlink()
             finally:
                 store.dispose()

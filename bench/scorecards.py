@@ -2,7 +2,7 @@
 for comparison) at a given database.
 
     /work/venv/bin/python bench/scorecards.py --db /tmp/mb/sc/city-110d.db [--month YYYY-MM] [--repeat N]
-        [--positions-per-worker-day N]
+        [--positions-per-worker-day N] [--partial-minutes M]
 
 Copy a cached city database first (opening migrates it).  Without ``--month`` the month of the newest
 incident is scored.  Prints the wall time of each run and what was computed.
@@ -12,6 +12,10 @@ daily summary (``patrol_days``) of every worker for every finished day of the mo
 and N raw positions per worker for today so far (a phone per worker), which the scorecards still compute
 from positions; this writes into the database, so give it a copy (a SQLite one: the positions go in with the
 driver's own ``executemany``, ~10x faster than ORM rows, so tens of millions of fixes are a few minutes).
+
+With ``--partial-minutes M`` today's running summaries (``patrol_partials``) are then brought forward as the
+intake's upkeep does: once from midnight to 2M minutes before the scorecards' "now", then by M minutes more
+(the upkeep's usual step, timed apart), so that the scorecards read M minutes of raw positions.
 """
 
 from __future__ import annotations
@@ -36,6 +40,7 @@ from console.core.clock import from_epoch, to_epoch  # noqa: E402
 from console.storage.models import Device, Incident, PatrolDay, Position, Worker  # noqa: E402
 from console.storage.monthly_report import month_bounds  # noqa: E402
 from console.storage.patrol_day import local_midnight  # noqa: E402
+from console.storage.patrol_partials import advance_partials  # noqa: E402
 from console.storage.scorecards import read_scorecards  # noqa: E402
 from console.tasks import TaskState  # noqa: E402
 
@@ -49,6 +54,8 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=1)
     parser.add_argument("--positions-per-worker-day", type=int, default=None, metavar="N",
                         help="first write a month of daily summaries and N positions per worker for today")
+    parser.add_argument("--partial-minutes", type=float, default=None, metavar="M",
+                        help="then bring today's running summaries up to M minutes before now")
     args = parser.parse_args()
     t0 = time.perf_counter()
     store = open_store(args.db)
@@ -64,15 +71,21 @@ def main() -> int:
         days, positions = fill_patrols(store, month, now, args.positions_per_worker_day)
         print(f"wrote {days} days of summaries and {positions} positions for today: "
               f"{time.perf_counter() - t0:.1f} s")
+    if args.partial_minutes is not None:
+        for minutes in (2 * args.partial_minutes, args.partial_minutes):
+            t0, c0 = time.perf_counter(), time.process_time()
+            advance_partials(store, now - timedelta(minutes=minutes), tz=CHINA, lag_s=0)
+            print(f"running summaries brought up to {minutes:g} min before now: {time.perf_counter() - t0:.1f} s "
+                  f"({time.process_time() - c0:.1f} s CPU)")
     print(f"month {month}, judged at {now.isoformat()}, {positions} positions stored")
     for run in range(args.repeat):
         state = TaskState()
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         cards = read_scorecards(store, month, tz=CHINA, now=now, state=state)
-        seconds = time.perf_counter() - t0
+        seconds, cpu = time.perf_counter() - t0, time.process_time() - c0
         reports = sum(w.reports for w in cards.workers)
         received = sum(d.received for d in cards.departments)
-        print(f"run {run + 1}: {seconds:.1f} s — {len(cards.workers)} workers ({reports} reports), "
+        print(f"run {run + 1}: {seconds:.1f} s ({cpu:.1f} s CPU) — {len(cards.workers)} workers ({reports} reports), "
               f"{len(cards.departments)} departments ({received} incidents received), rules {cards.rules.version}")
     store.dispose()
     return 0

@@ -45,9 +45,9 @@ Figures per scenario (no pass/fail):
   frame, to the tile's paint of it), pooled over all tiles: the same samples the feeds'
   LatencyRecorders take; ``worst`` is the worst tile's p95 from its LatencyRecorder.
   Decode time is not in it (the frame is "captured" once decoded);
-* CPU: the console process's CPU seconds (all threads, ``getrusage``) per second of
-  measurement = cores used, split into the GUI thread, the capture threads and the rest
-  (``/proc/self/task``);
+* CPU: the console's CPU seconds per second of measurement = cores used: its own process
+  (all threads, ``getrusage``) plus its video decoder process (``/proc/PID/stat``), split
+  into the GUI thread, the decoder process ("capture") and the console's other threads;
 * reference: ffmpeg's CPU seconds (``getrusage`` of children) for decoding the same
   files, the same number of frames as were displayed (at least the whole file, scaled
   down), minus a 1-frame run (its start-up), per second of measurement; ratio = console CPU / reference CPU (target ≤ 1.5×);
@@ -58,9 +58,11 @@ Figures per scenario (no pass/fail):
   down), minus a 1-frame run (its start-up), per second of measurement; ratio = console CPU / reference CPU (target ≤ 1.5×), also
   shown as CPU ms per displayed frame.  Frames decoded but never shown cost the console
   and not the reference: a console that falls behind pays for it in the ratio;
-* RSS: the process's resident memory at the end of the measurement; per stream = (RSS −
-  baseline) / live streams, where the baseline is measured with the same walls shown empty
-  (Qt, OpenCV and the store loaded, no capture running).  Each feed's instant-clip buffer
+* RSS: the console's and its decoder's proportional set size (PSS: shared memory counted
+  once) at the end of the measurement; per stream = (that − baseline) / live streams, where
+  the baseline is measured with the same walls shown empty (Qt, OpenCV and the store
+  loaded, no capture running, no decoder process yet: its own start-up memory is charged
+  to the streams).  Each feed's instant-clip buffer
   (30 s of JPEGs) is still filling after warm-up + measurement, so the second figure adds
   what the buffers will hold when full, at their current rate;
 * GUI frame time: intervals between the ticks of a 16 ms precise QTimer on the GUI
@@ -259,9 +261,17 @@ def process_cpu(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / CLK_TCK
 
 
-def status_mb(field: str) -> float:
-    for line in Path("/proc/self/status").read_text().splitlines():
+def status_mb(field: str, pid: int | str = "self") -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith(field + ":"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def pss_mb(pid: int | str = "self") -> float:
+    """Proportional set size: resident memory with pages shared between processes counted once overall."""
+    for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+        if line.startswith("Pss:"):
             return int(line.split()[1]) / 1024
     return float("nan")
 
@@ -340,7 +350,7 @@ def run_scenario(spec: dict) -> dict:
         app.processEvents()
         time.sleep(0.005)
     run_for(1.0)
-    baseline_rss = status_mb("VmRSS")
+    baseline_rss = pss_mb()
 
     for wall, wall_spec in zip(walls, spec["walls"]):
         wall.set_state(WallState(wall_spec["layout"], [camera_ids[i] for i in wall_spec["tiles"]]))
@@ -380,6 +390,7 @@ def run_scenario(spec: dict) -> dict:
     probe.start()
 
     run_for(spec["warmup"])
+    decoder_pid = pool.decoder.pid
 
     def classify(cpu: dict[int, float]) -> dict[str, float]:
         gui = threading.main_thread().native_id
@@ -408,6 +419,7 @@ def run_scenario(spec: dict) -> dict:
     server_before = process_cpu(server_pid) if server_pid else None
     threads_before = thread_cpu()
     usage_before = resource.getrusage(resource.RUSAGE_SELF)
+    decoder_before = process_cpu(decoder_pid)
     started = time.perf_counter()
     measuring = True
     if wake_process is not None:
@@ -416,10 +428,11 @@ def run_scenario(spec: dict) -> dict:
     measuring = False
     elapsed = time.perf_counter() - started
     usage_after = resource.getrusage(resource.RUSAGE_SELF)
+    decoder_after = process_cpu(decoder_pid)
     threads_after = thread_cpu()
     server_after = process_cpu(server_pid) if server_pid else None
     decoded_after = [feed.capture.status.frames for feed in feeds]
-    rss, peak = status_mb("VmRSS"), status_mb("VmHWM")
+    rss, peak = pss_mb() + pss_mb(decoder_pid), status_mb("VmHWM") + status_mb("VmHWM", decoder_pid)
     # Each feed's instant-clip buffer grows for its first 30 s: what it holds now, and at that rate when full.
     clip_now = sum(feed.clip.memory_bytes for feed in feeds) / 2**20
     clip_full = sum(feed.clip.memory_bytes / feed.clip.duration_s * feed.clip.seconds
@@ -439,9 +452,11 @@ def run_scenario(spec: dict) -> dict:
                       "p95_ms": None if worst is None else worst * 1000})
     latencies = [lat for counter in counters for lat in counter.latencies]
     intervals = [(b - a) * 1000 for a, b in zip(ticks, ticks[1:])]
-    cpu = (usage_after.ru_utime + usage_after.ru_stime) - (usage_before.ru_utime + usage_before.ru_stime)
+    own_cpu = (usage_after.ru_utime + usage_after.ru_stime) - (usage_before.ru_utime + usage_before.ru_stime)
     split = {k: split_after[k] - split_before[k] for k in split_after}
-    split = {k: v * cpu / sum(split.values()) for k, v in split.items()} if sum(split.values()) > 0 else split
+    split = {k: v * own_cpu / sum(split.values()) for k, v in split.items()} if sum(split.values()) > 0 else split
+    split["capture"] += decoder_after - decoder_before
+    cpu = own_cpu + decoder_after - decoder_before
     result = {
         "name": spec["name"], "seconds": elapsed, "tiles": tiles,
         "latency_ms": {"p50": (percentile(latencies, 50) or 0) * 1000, "p95": (percentile(latencies, 95) or 0) * 1000,

@@ -58,8 +58,10 @@ def _private_dirs(tmp_path_factory, monkeypatch):
 
 @pytest.fixture(autouse=True)
 def _no_camera_left_running():
-    """A camera still capturing after its test means a window or wall forgot to stop it: fail that test."""
+    """A camera still capturing, or a video decoder process still running, after its test means a window,
+    wall or feed pool forgot to stop it: fail that test."""
     yield
-    from tests.video.helpers import wait_until
+    from tests.video.helpers import decoder_processes, wait_until
     from video import registry
     wait_until(lambda: not registry.running(), timeout=6, what="every capture stopped after the test")
+    wait_until(lambda: not decoder_processes(), timeout=6, what="every video decoder process ended after the test")

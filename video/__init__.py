@@ -1,9 +1,12 @@
-"""Camera capture for the video wall (Qt-free): one worker thread per camera.
+"""Camera capture for the video wall (Qt-free): one worker thread per camera, in a decoder process.
 
 - :mod:`video.sources`: what kind of source a URL names, and how to show it without credentials;
 - :mod:`video.readers`: opening a source as a frame reader (OpenCV's FFmpeg and V4L2 backends, demo scenes);
 - :mod:`video.capture`: :class:`~video.capture.CameraCapture`, one camera's worker thread and its state;
 - :mod:`video.registry`: the running captures, watched for stalls and stopped before the interpreter exits;
+- :mod:`video.decoder_host`, :mod:`video.decoder_main`, :mod:`video.frame_slots`: the console runs its
+  captures in a separate decoder process (started and restarted by the host) that writes frames into
+  shared memory, so its own interpreter only paints;
 - :mod:`video.backoff`, :mod:`video.stats`: reconnect delays, frame rates and latency percentiles.
 
 Two FFmpeg settings are made here, before anything in this package imports ``cv2``

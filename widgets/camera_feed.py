@@ -1,13 +1,14 @@
 """Live camera pictures for the GUI: one capture per camera, shared by every tile that shows it.
 
-:class:`FeedPool` owns one :class:`CameraFeed` per camera on screen.  Each
-feed runs a :class:`video.capture.CameraCapture` (its own worker thread) and
-turns its frames into ``QImage`` s on the GUI thread, one at a time: the
-worker only signals "a frame is waiting", the GUI takes the newest when it
-gets there, so a busy GUI never builds up a queue of old pictures.
+:class:`FeedPool` owns one :class:`CameraFeed` per camera on screen.  Each feed's
+capture runs in the video decoder process (:class:`video.decoder_host.RemoteCapture`),
+which writes every frame into shared memory; the pool polls for new frames and the feed
+wraps the newest as a ``QImage`` without copying it.  The GUI's interpreter runs no
+capture thread, so it never waits for the GIL behind dozens of them, and a busy GUI
+simply takes fewer, newer frames: nothing queues.
 
 Tiles tell their feed how big and whether visible they are (:meth:`CameraFeed.demand`);
-the feed asks the worker for frames of the largest visible tile's size,
+the feed asks the decoder for frames of the largest visible tile's size,
 stops decoding once no tile has been visible for :data:`PAUSE_AFTER_MS`, and
 picks main or sub stream by tile height (:class:`video.stream_choice.StreamChooser`).
 """
@@ -25,8 +26,8 @@ from PySide6.QtCore import QObject, QSize, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QImage
 
 from console.gui.inbox import GuiInbox
-from video.capture import CameraCapture, CaptureOptions, CaptureState, CaptureStatus, Frame
-from video.clip import ClipBuffer
+from video.capture import CaptureOptions, CaptureState, CaptureStatus, Frame
+from video.decoder_host import DecoderHost, RemoteCapture, RemoteClip
 from video.load_governor import LoadGovernor
 from video.stats import LatencyRecorder
 from video.stream_choice import Stream, StreamChooser
@@ -38,6 +39,10 @@ LAG_PROBE_MS = 100
 SETTLE_S = 12.0
 #: A feed no tile shows for this long stops decoding (shorter gaps, e.g. a tile swap, cost nothing).
 PAUSE_AFTER_MS = 250
+#: How often the pool looks for new frames in shared memory (a frame waits half of this on average).
+FRAME_POLL_MS = 8
+#: The states in which a feed shows new frames.
+TAKES_FRAMES = (CaptureState.LIVE, CaptureState.STALLED)
 
 
 def qimage_format(pixels) -> QImage.Format:
@@ -73,12 +78,11 @@ class CameraFeed(QObject):
     frame_ready = Signal()
     status_changed = Signal(object)
 
-    def __init__(self, source: FeedSource, capture: CameraCapture, clip: ClipBuffer,
-                 parent: QObject | None = None):
+    def __init__(self, source: FeedSource, capture: RemoteCapture, parent: QObject | None = None):
         super().__init__(parent)
         self.source = source
         self.capture = capture
-        self.clip = clip
+        self.clip: RemoteClip = capture.clip
         self.image: QImage | None = None
         self.frame: Frame | None = None
         self.status: CaptureStatus = capture.status
@@ -159,12 +163,13 @@ class CameraFeed(QObject):
 
     # -- frames -----------------------------------------------------------------------------------
     def take_new_frame(self) -> bool:
-        """Move the worker's newest frame into :attr:`image`; False if there was none."""
+        """Move the decoder's newest frame into :attr:`image`; False if none came since the last."""
         frame = self.capture.take_frame()
         if frame is None:
             return False
         height, width = frame.image.shape[:2]
-        # The QImage wraps the frame's memory; self.frame keeps that memory alive while it is shown.
+        # The QImage wraps the frame's shared memory, which the decoder leaves alone until the next take;
+        # self.frame keeps the mapping alive while it is shown.
         self.image = QImage(frame.image.data, width, height, frame.image.strides[0], qimage_format(frame.image))
         self.frame = frame
         self.frame_ready.emit()
@@ -187,12 +192,13 @@ class CameraFeed(QObject):
 class FeedPool(QObject):
     """All camera feeds of the console, one per camera, shared by the main window and every wall window.
 
-    Capture worker threads hand frames and status changes over through a :class:`GuiInbox` (no Qt
-    call on their side: a queued signal from a worker can deadlock PySide), which runs
-    ``_on_frame_waiting(camera_id, capture)`` and ``_on_status(camera_id, capture, status)`` on
-    the GUI thread.  They name the capture as well as the camera:
-    a capture being replaced (the camera's URL changed) still reports while it stops,
-    and that must not reach its successor's feed.
+    The captures run in one video decoder process (:class:`DecoderHost`, started with the first
+    camera and restarted if it dies).  New frames are found by polling every :data:`FRAME_POLL_MS`;
+    status changes arrive on the host's thread and are handed over through a :class:`GuiInbox`
+    (no Qt call on that thread: a queued signal from it can deadlock PySide), which runs
+    ``_on_status(camera_id, capture, status)`` on the GUI thread.  It names the capture as well
+    as the camera: a capture being replaced (the camera's URL changed) still reports while it
+    stops, and that must not reach its successor's feed.
     """
 
     #: The frame cap every camera now runs at (None: every frame) after the console fell behind or
@@ -206,6 +212,9 @@ class FeedPool(QObject):
         self._feeds: dict[int, CameraFeed] = {}
         self._stopping: list[threading.Thread] = []
         self._inbox = GuiInbox(self)
+        self.decoder = DecoderHost()
+        self._frame_poll = QTimer(self, interval=FRAME_POLL_MS, timerType=Qt.TimerType.PreciseTimer)
+        self._frame_poll.timeout.connect(self._take_frames)
         self._release_timer = QTimer(self, singleShot=True, interval=2_000)
         self._release_timer.timeout.connect(self.release_unused)
         self.governor = LoadGovernor()
@@ -223,30 +232,34 @@ class FeedPool(QObject):
             return feed
         if feed is not None:
             self._stop(feed)
-        # 5 pictures a second for the instant clip: about 1 ms of JPEG each, on the capture thread.
-        clip = ClipBuffer(fps=5.0)
-        # The worker holds the pool only weakly: a capture thread must never drop the last reference to a
-        # QObject (its C++ object would then be destroyed off the GUI thread).
+        # The host's thread holds the pool only weakly: a thread other than the GUI's must never drop the
+        # last reference to a QObject (its C++ object would then be destroyed off the GUI thread).
         pool, made = weakref.ref(self), []
-
-        def on_frame(cid: int = source.camera_id) -> None:
-            me = pool()
-            if me is not None and shiboken6.isValid(me):
-                me._inbox.post(functools.partial(me._on_frame_waiting, cid, made[0]))
 
         def on_status(status: CaptureStatus, cid: int = source.camera_id) -> None:
             me = pool()
             if me is not None and shiboken6.isValid(me):
                 me._inbox.post(functools.partial(me._on_status, cid, made[0], status))
-        capture = CameraCapture(source.sub_url or source.url, self.options, name=source.name,
-                                on_source_frame=clip.offer, on_frame=on_frame, on_status=on_status)
+        capture = self.decoder.capture(source.sub_url or source.url, self.options, name=source.name,
+                                       on_status=on_status)
         made.append(capture)
-        feed = CameraFeed(source, capture, clip, self)
+        feed = CameraFeed(source, capture, self)
         self._feeds[source.camera_id] = feed
         capture.set_max_fps(self.governor.frame_cap)
         if not self._closed:  # a late catalogue load after shutdown must not start cameras again
             capture.start()
+            self._frame_poll.start()
         return feed
+
+    def _take_frames(self) -> None:
+        if not self._feeds:
+            self._frame_poll.stop()
+            return
+        for feed in self._feeds.values():
+            # A frame published just before the camera went offline (or reconnects) may be read after the
+            # state says so; it waits until the decoder reports the camera live again, by when it is newer.
+            if feed.status.state in TAKES_FRAMES and feed.capture.frame_waiting():
+                feed.take_new_frame()
 
     def _probe_lag(self) -> None:
         now = time.monotonic()
@@ -289,6 +302,7 @@ class FeedPool(QObject):
         self._closed = True
         self._release_timer.stop()
         self._lag_probe.stop()
+        self._frame_poll.stop()
         feeds, self._feeds = list(self._feeds.values()), {}
         for feed in feeds:  # all asked at once: one worker stuck in an open must not use up the others' time
             feed.capture.request_stop()
@@ -299,6 +313,7 @@ class FeedPool(QObject):
         stopping, self._stopping = self._stopping, []
         for thread in stopping:
             thread.join(max(0.0, deadline - time.monotonic()))
+        self.decoder.close()
 
     def _stop(self, feed: CameraFeed) -> None:
         # A worker may be inside a bounded open: join it on a helper thread, never on the GUI thread.
@@ -307,18 +322,12 @@ class FeedPool(QObject):
         self._stopping = [t for t in self._stopping if t.is_alive()] + [thread]
         feed.retire()
 
-    def _current(self, camera_id: int, capture: CameraCapture) -> CameraFeed | None:
+    def _current(self, camera_id: int, capture: RemoteCapture) -> CameraFeed | None:
         feed = self._feeds.get(camera_id)
         return feed if feed is not None and feed.capture is capture else None
 
-    @Slot(int, object)
-    def _on_frame_waiting(self, camera_id: int, capture: CameraCapture) -> None:
-        feed = self._current(camera_id, capture)
-        if feed is not None:
-            feed.take_new_frame()
-
     @Slot(int, object, object)
-    def _on_status(self, camera_id: int, capture: CameraCapture, status: CaptureStatus) -> None:
+    def _on_status(self, camera_id: int, capture: RemoteCapture, status: CaptureStatus) -> None:
         feed = self._current(camera_id, capture)
         if feed is not None:
             feed.set_status(status)

@@ -42,6 +42,10 @@ def short_name(name: str, lang: str, chinese: int = 4) -> str:
     return word if len(word) <= 9 else word[:8] + "…"
 
 
+_ROLES_SHOWN = (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ForegroundRole, Qt.ItemDataRole.ToolTipRole,
+                Qt.ItemDataRole.UserRole)
+
+
 class FiguresTable(QAbstractTableModel):
     """Rows of figures (a department's, a village's): ``cells(row)`` gives a row's texts, its colour and
     tooltip, only when the view paints that row — so a city's 1,937 villages cost what the visible 20 do."""
@@ -74,13 +78,12 @@ class FiguresTable(QAbstractTableModel):
         return None
 
     def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
-        if not index.isValid():
+        # Painting a cell asks for seven roles: the four unused ones return before anything else.
+        if role not in _ROLES_SHOWN or not index.isValid():
             return None
         row = index.row()
         if role == self.KeyRole:
             return self.rows[row].id
-        if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ForegroundRole, Qt.ItemDataRole.ToolTipRole):
-            return None
         shown = self._shown.get(row)
         if shown is None:
             shown = self._shown[row] = self.cells(self.rows[row])

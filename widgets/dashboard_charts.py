@@ -120,22 +120,27 @@ class BarChart(pg.PlotWidget):
 class StepwiseDrawing(QObject):
     """Draws a dashboard in parts, one part per pass of the event loop: each part's drawing and painting
     stays well under a frame, where all of them at once held the GUI thread ~0.1 s at city scale
-    (bench/dashboard.py).  Runs on the GUI thread."""
+    (bench/dashboard.py).  A pass that runs a part is followed by one that runs none, in which Qt paints
+    what the part changed (a chart's repaint costs about as much as setting its data: ~5 ms each), so
+    that no pass both paints one chart and sets the next.  Runs on the GUI thread."""
 
     def __init__(self, parent: QObject):
         super().__init__(parent)
         self._parts: list = []
         self._argument = None
+        self._paint_first = False
         self._timer = QTimer(self, singleShot=True, interval=0)
         self._timer.timeout.connect(self._next)
 
     def start(self, argument, parts: Sequence) -> None:
         """Call each of ``parts`` with ``argument``, the first now and each next one on a later pass."""
         self._argument, self._parts = argument, list(parts)
+        self._paint_first = False
         self._next()
 
     def finish(self) -> None:
         """Draw what is left at once (tests, pictures)."""
+        self._paint_first = False
         while self._parts:
             self._next()
 
@@ -143,7 +148,10 @@ class StepwiseDrawing(QObject):
         return bool(self._parts)
 
     def _next(self) -> None:
-        if self._parts:
+        if self._paint_first:
+            self._paint_first = False  # this pass only paints what the last part changed
+        elif self._parts:
             self._parts.pop(0)(self._argument)
+            self._paint_first = True
         if self._parts:
             self._timer.start()

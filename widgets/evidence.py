@@ -9,6 +9,7 @@ import tempfile
 from datetime import datetime
 from pathlib import Path
 
+import numpy as np
 from PySide6.QtCore import QBuffer, QByteArray, QCoreApplication, QIODevice, QRect, Qt
 from PySide6.QtGui import QColor, QFont, QImage, QPainter
 
@@ -19,18 +20,21 @@ class EvidenceError(Exception):
     """A snapshot could not be taken or saved (one line, for the operator)."""
 
 
-def frame_image(feed: CameraFeed) -> tuple[QImage, datetime]:
-    """The newest picture of ``feed`` at the best size the worker keeps, and when it was captured."""
+def shown_picture(feed: CameraFeed) -> tuple[np.ndarray, float]:
+    """A copy of the picture the tiles show of ``feed`` (the tile's size) and its wall-clock time; the fallback
+    when the full-size picture cannot be had.  EvidenceError when the camera has shown nothing yet."""
     frame = feed.capture.latest_frame()
     if frame is None:
         raise EvidenceError(QCoreApplication.translate("Evidence", "%1 has no picture to save")
                             .replace("%1", feed.source.name))
-    image = feed.capture.latest_source_image()
-    pixels = image if image is not None else frame.image
+    return frame.image.copy(), frame.wall_time
+
+
+def captioned(pixels: np.ndarray, wall_time: float, camera_name: str) -> QImage:
+    """``pixels`` (BGR or BGRA) as a picture with the camera's name and the capture time burnt in."""
     height, width = pixels.shape[:2]
-    # .copy(): the QImage must own its pixels; the frame's array belongs to the worker.
-    qimage = QImage(pixels.data, width, height, pixels.strides[0], qimage_format(pixels)).copy()
-    return qimage, datetime.fromtimestamp(frame.wall_time)
+    image = QImage(pixels.data, width, height, pixels.strides[0], qimage_format(pixels))
+    return burn_caption(image, camera_name, datetime.fromtimestamp(wall_time))
 
 
 def burn_caption(image: QImage, camera_name: str, when: datetime) -> QImage:
@@ -50,12 +54,6 @@ def burn_caption(image: QImage, camera_name: str, when: datetime) -> QImage:
                      when.strftime("%Y-%m-%d %H:%M:%S"))
     painter.end()
     return burnt
-
-
-def snapshot(feed: CameraFeed) -> QImage:
-    """The camera's newest picture with its name and time burnt in."""
-    image, when = frame_image(feed)
-    return burn_caption(image, feed.source.name, when)
 
 
 def save_image(image: QImage, path: str | Path) -> None:

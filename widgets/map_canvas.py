@@ -7,7 +7,8 @@ switched off (:data:`LAYERS`).  Outlines are one item per level
 (:class:`widgets.outlines_item.OutlinesItem`) that draws only the outlines on
 screen, villages filled with their shading; the three levels are painted through
 one cached picture (:class:`widgets.cached_layers.CachedLayersItem`) that is
-moved with the view during a pan or zoom and drawn afresh once it settles;
+moved with the view during a pan or zoom, drawn afresh between repaints (over
+several event-loop passes) when the view leaves it and once the view settles;
 grid outlines and names appear only when the view is close enough for them to
 be read.  Workers are one scatter item per state, so a second's
 refresh of a city's 26,059 markers hands over four arrays, not 26,059 brushes;
@@ -25,7 +26,7 @@ from PySide6.QtWidgets import QWidget
 
 from console.core.redlight import RedLightPolicy
 from console.maps.setting import BaseMapSetting
-from console.storage.map_data import LiveMap, MapPlaces, PlaceMarks
+from console.storage.map_data import LiveMap, MapPlaces
 from widgets.map_style import (INCIDENT_STATUS_COLOURS, LEVEL_SIZES, NO_PEN, OUTLINE_PENS, WORKER_STATE_COLOURS,
                                share_colour)
 from widgets.base_map import BaseMapLayer
@@ -33,6 +34,7 @@ from widgets.fields_of_view_item import FieldsOfViewItem
 from widgets.map_live import PreparedLive, prepare_live
 from widgets.cached_layers import CachedLayersItem
 from widgets.outlines_item import OutlinesItem
+from widgets.place_labels import PlaceLabelsItem
 from widgets.point_cloud import DEDUPE_CELL_PX, PointCloudItem
 from widgets.scale_bar import ScaleBar
 
@@ -83,6 +85,8 @@ class MapCanvas(pg.PlotWidget):
         plot = self.getPlotItem()
         for axis in ("left", "bottom"):
             plot.hideAxis(axis)
+        for axis in ("left", "bottom", "top", "right"):  # hidden, they would still relabel themselves at every pan
+            plot.getAxis(axis).unlinkFromView()
         plot.setMenuEnabled(False)
         plot.hideButtons()
         self.view: pg.ViewBox = plot.getViewBox()
@@ -102,7 +106,9 @@ class MapCanvas(pg.PlotWidget):
         self._village_rows = np.empty(0, dtype=np.int64)
         self.setBackground(self.palette().color(QPalette.ColorRole.Window))
         self.set_translucent_shading(False)
-        self._labels: list[pg.TextItem] = []
+        self._labels = PlaceLabelsItem()
+        self._labels.setZValue(_Z["labels"])
+        self.addItem(self._labels)
         self._workers = [PointCloudItem(WORKER_STATE_COLOURS[code], QColor("#102027"), size=8)
                          for code in sorted(WORKER_STATE_COLOURS)]
         for item in self._workers:  # in the scene for clicks; painted through one cached picture
@@ -156,8 +162,8 @@ class MapCanvas(pg.PlotWidget):
                               pen=pg.mkPen(QColor("#311b92")))
         self._views.set_views({camera_id: (float(x), float(y)) for camera_id, x, y in
                                zip(cams.ids.tolist(), cams.x, cams.y)}, places.camera_views)
-        self._apply_visibility()
         self.show_everything()
+        self._apply_visibility()  # after: grid outlines only if the whole place is close enough to read them
         self._update_labels()
 
     def set_live(self, live: LiveMap | PreparedLive) -> None:
@@ -243,6 +249,11 @@ class MapCanvas(pg.PlotWidget):
     def selected_camera_sector(self):
         """The selected camera's field of view as a painter path in metres (None: none drawn)."""
         return self._views.selected_sector()
+
+    def drawing_pending(self) -> bool:
+        """Whether a picture of the outlines or markers is still being drawn over the next event-loop passes
+        (meanwhile the previous one shows, moved with the view)."""
+        return self._outline_layers.is_drawing() or self._marker_layers.is_drawing()
 
     def view_width_m(self) -> float:
         (x0, x1), _ = self.view.viewRange()
@@ -353,32 +364,26 @@ class MapCanvas(pg.PlotWidget):
         self._outlines["village"].set_pen(OUTLINE_PENS["village"] if width < VILLAGE_OUTLINES_BELOW_M else NO_PEN)
 
     def _update_labels(self) -> None:
-        for label in self._labels:
-            self.removeItem(label)
-        self._labels.clear()
-        if self.places is None:
-            return
-        width = self.view_width_m()
-        (x0, x1), (y0, y1) = self.view.viewRange()
-        if width < VILLAGE_LABELS_BELOW_M:
-            self._add_labels(self.places.villages, (x0, x1, y0, y1), bold=True)
-        if width < GRID_LABELS_BELOW_M and self._visible["grids"]:
-            self._add_labels(self.places.grids, (x0, x1, y0, y1), bold=False)
-
-    def _add_labels(self, marks: PlaceMarks, box: tuple[float, float, float, float], bold: bool) -> None:
-        x0, x1, y0, y1 = box
-        colour = self.palette().color(QPalette.ColorRole.WindowText if bold else QPalette.ColorRole.PlaceholderText)
-        inside = np.flatnonzero((marks.x >= x0) & (marks.x <= x1) & (marks.y >= y0) & (marks.y <= y1))
-        for index in inside[:max(0, MAX_LABELS - len(self._labels))].tolist():
-            text = pg.TextItem(marks.names[index], anchor=(0.5, 0.5), color=colour)
-            font = text.textItem.font()
-            font.setBold(bold)
-            font.setPointSizeF(9.5 if bold else 8.0)
-            text.setFont(font)
-            text.setPos(float(marks.x[index]), float(marks.y[index]))
-            text.setZValue(_Z["labels"])
-            self.addItem(text)
-            self._labels.append(text)
+        groups = []
+        if self.places is not None:
+            width = self.view_width_m()
+            (x0, x1), (y0, y1) = self.view.viewRange()
+            room = MAX_LABELS
+            grids_shown = width < GRID_LABELS_BELOW_M and self._visible["grids"]
+            for marks, bold, shown in ((self.places.villages, True, width < VILLAGE_LABELS_BELOW_M),
+                                       (self.places.grids, False, grids_shown)):
+                if not shown:
+                    continue
+                inside = np.flatnonzero((marks.x >= x0) & (marks.x <= x1) & (marks.y >= y0) & (marks.y <= y1))[:room]
+                room -= len(inside)
+                font = self.scene().font()
+                font.setBold(bold)
+                font.setPointSizeF(9.5 if bold else 8.0)
+                colour = self.palette().color(QPalette.ColorRole.WindowText if bold
+                                              else QPalette.ColorRole.PlaceholderText)
+                groups.append((font, colour, marks.x[inside], marks.y[inside],
+                               [marks.names[i] for i in inside.tolist()]))
+        self._labels.set_labels(groups)
 
     # -- clicks -----------------------------------------------------------------------------------
     def _worker_clicked(self, worker_id: int) -> None:

@@ -10,6 +10,8 @@ shading) when it has one.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import numpy as np
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QPainter, QPainterPath, QPen, QPolygonF
@@ -18,6 +20,8 @@ from console.storage.map_data import Outline
 from widgets.cached_layers import CachedLayer
 
 _NO_BRUSH = QBrush(Qt.BrushStyle.NoBrush)
+#: Outlines drawn between two yields of :meth:`OutlinesItem.draw_steps` (under a millisecond, mostly).
+OUTLINES_PER_STEP = 50
 
 
 class OutlinesItem(CachedLayer):
@@ -89,27 +93,30 @@ class OutlinesItem(CachedLayer):
         if not self.painted_elsewhere:
             self._draw(painter, option.exposedRect if option.exposedRect.isValid() else self._bounds)
 
-    def draw(self, painter: QPainter, window: QRectF) -> None:
-        """Paint the outlines that show in ``window`` (logical pixels) with ``painter`` (for
-        :class:`widgets.cached_layers.CachedLayersItem`)."""
-        self._draw(painter, painter.transform().inverted()[0].mapRect(window))
+    def draw_steps(self, painter: QPainter, window: QRectF) -> Iterator[None]:
+        """Paint the outlines that show in ``window`` (logical pixels) with ``painter``, yielding after every
+        :data:`OUTLINES_PER_STEP` (for :class:`widgets.cached_layers.CachedLayersItem`)."""
+        yield from self._draw_steps(painter, painter.transform().inverted()[0].mapRect(window))
 
     def _draw(self, painter: QPainter, area: QRectF) -> None:
+        for _ in self._draw_steps(painter, area):
+            pass
+
+    def _draw_steps(self, painter: QPainter, area: QRectF) -> Iterator[None]:
         if not len(self._boxes):
             return
         boxes = self._boxes
         shown = np.flatnonzero((boxes[:, 2] >= area.left()) & (boxes[:, 0] <= area.right())
-                               & (boxes[:, 3] >= area.top()) & (boxes[:, 1] <= area.bottom()))
+                               & (boxes[:, 3] >= area.top()) & (boxes[:, 1] <= area.bottom())).tolist()
         painter.setPen(self._pen)
         shapes, fills = self._shapes, self._fills
-        if not fills:
-            painter.setBrush(_NO_BRUSH)
-            for index in shown.tolist():
+        painter.setBrush(_NO_BRUSH)
+        for start in range(0, len(shown), OUTLINES_PER_STEP):  # in order: where outlines overlap, the later is on top
+            for index in shown[start:start + OUTLINES_PER_STEP]:
+                if fills:
+                    painter.setBrush(fills[index])
                 painter.drawPath(shapes[index])
-            return
-        for index in shown.tolist():  # in order: where outlines overlap, the later one is on top
-            painter.setBrush(fills[index])
-            painter.drawPath(shapes[index])
+            yield
 
 
 def _shape(outline: Outline) -> QPainterPath:

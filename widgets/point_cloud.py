@@ -1,19 +1,22 @@
-"""Many same-coloured round markers drawn in one call: the map's workers, 26,059 of them in a city.
+"""Many same-coloured round markers drawn 500 a call: the map's workers, 26,059 of them in a city.
 
 pyqtgraph's ``ScatterPlotItem`` keeps a Python record per point, which made a
 second's refresh of a city's workers cost about 100 ms on the GUI thread, and
 ``drawPoints`` with a round pen took 90 ms to paint them.  :class:`PointCloudItem`
 keeps the coordinates in numpy arrays, maps them to the screen, drops those off
-it and stamps one pre-rendered disc per visible point with a single
-``drawPixmapFragments`` (as pyqtgraph's own scatter does with its atlas).
+it and stamps one pre-rendered disc per visible point with ``drawPixmapFragments``
+(as pyqtgraph's own scatter does with its atlas), 500 a call so that a cached
+picture of them can be drawn over several event-loop passes.
 Clicks find the nearest point within a few pixels with numpy.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import numpy as np
 import pyqtgraph as pg
-from pyqtgraph.Qt.internals import PrimitiveArray
+import shiboken6
 from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QPainter, QPen, QPixmap
 
@@ -27,6 +30,8 @@ CLICK_SLACK_PX = 3
 #: area's top left corner less the marker margin.)
 DEDUPE_ABOVE = 2_000
 DEDUPE_CELL_PX = 4
+#: Markers stamped between two yields of :meth:`PointCloudItem.draw_steps` (under a millisecond).
+MARKERS_PER_STEP = 500
 
 
 class PointCloudItem(CachedLayer):
@@ -38,10 +43,10 @@ class PointCloudItem(CachedLayer):
         super().__init__()
         self.size = size
         self._disc = _disc(colour, outline, size)
-        self._fragments = PrimitiveArray(QPainter.PixmapFragment, 10)
         self.x = self.y = np.empty(0)
         self.ids = np.empty(0, dtype=np.int64)
         self._bounds = QRectF()
+        self._pad: float | None = None  # boundingRect's padding in item units, until the view's zoom changes
 
     def set_points(self, x: np.ndarray, y: np.ndarray, ids: np.ndarray) -> None:
         self.prepareGeometryChange()
@@ -53,19 +58,28 @@ class PointCloudItem(CachedLayer):
             self._bounds = QRectF()
         self._changed()
 
+    def viewTransformChanged(self) -> None:  # noqa: N802 - pyqtgraph API
+        super().viewTransformChanged()
+        self._pad = None
+
     def boundingRect(self) -> QRectF:  # noqa: N802 - Qt API
-        # Markers are a few pixels wide whatever the zoom: pad by their size in item units.
-        pixel = self.pixelLength(pg.Point(1, 0)) or 0.0
-        pad = (self.size + 2) * pixel
+        # Markers are a few pixels wide whatever the zoom: pad by their size in item units.  (The scene asks
+        # ~25 times a repaint, and working out a pixel's length cost 60 µs each time.)
+        if self._pad is None:
+            pixel = self.pixelLength(pg.Point(1, 0))
+            if pixel is None:
+                return self._bounds
+            self._pad = (self.size + 2) * pixel
+        pad = self._pad
         return self._bounds.adjusted(-pad, -pad, pad, pad)
 
     def paint(self, painter: QPainter, *_args) -> None:
         if not self.painted_elsewhere:
             self.draw(painter, QRectF(painter.viewport()))
 
-    def draw(self, painter: QPainter, window: QRectF) -> None:
+    def draw_steps(self, painter: QPainter, window: QRectF) -> Iterator[None]:
         """Stamp the markers that show in ``window`` (logical pixels) with ``painter`` (item coordinates to
-        logical pixels)."""
+        logical pixels), yielding after every :data:`MARKERS_PER_STEP`."""
         if not len(self.x):
             return
         transform = painter.transform()
@@ -82,15 +96,22 @@ class PointCloudItem(CachedLayer):
         if not count:
             return
         side = self._disc.width()
-        self._fragments.resize(count)
-        fragments = self._fragments.ndarray()
+        # QPainter.PixmapFragment's fields: x, y, the source rectangle (the whole disc), scale x and y,
+        # rotation, opacity; drawPixmapFragments reads them from this array's memory.
+        fragments = np.empty((count, 10))
         fragments[:, 0], fragments[:, 1] = sx, sy
-        fragments[:, 2:6] = (0, 0, side, side)  # the source rectangle: the whole disc
-        fragments[:, 6:10] = (1.0, 1.0, 0.0, 1.0)  # scale x, scale y, rotation, opacity
+        fragments[:, 2:6] = (0, 0, side, side)
+        fragments[:, 6:10] = (1.0, 1.0, 0.0, 1.0)
+        yield
         painter.save()
-        painter.resetTransform()
-        painter.drawPixmapFragments(*self._fragments.drawargs(), self._disc)
-        painter.restore()
+        try:
+            painter.resetTransform()
+            for start in range(0, count, MARKERS_PER_STEP):
+                first = shiboken6.wrapInstance(fragments[start].ctypes.data, QPainter.PixmapFragment)
+                painter.drawPixmapFragments(first, min(MARKERS_PER_STEP, count - start), self._disc)
+                yield
+        finally:
+            painter.restore()
 
     def point_near(self, x: float, y: float) -> int | None:
         """The id of the marker drawn over (x, y), or None."""

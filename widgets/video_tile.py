@@ -6,7 +6,7 @@ import time
 from datetime import datetime
 
 from PySide6.QtCore import QMimeData, QPoint, QPointF, QRectF, QSize, Qt, Signal
-from PySide6.QtGui import (QColor, QContextMenuEvent, QDrag, QFont, QFontMetrics, QMouseEvent, QPainter,
+from PySide6.QtGui import (QColor, QContextMenuEvent, QDrag, QFont, QFontMetrics, QImage, QMouseEvent, QPainter,
                            QPaintEvent, QPen, QPixmap, QResizeEvent, QWheelEvent)
 from PySide6.QtWidgets import QApplication, QWidget
 
@@ -17,6 +17,7 @@ CAMERA_MIME = "application/x-gridwatch-camera"
 TILE_MIME = "application/x-gridwatch-tile"
 MAX_ZOOM = 8.0
 
+_BACKGROUND = QColor("#0b0e13")
 _STATE_COLOURS = {CaptureState.LIVE: QColor("#3fb950"), CaptureState.CONNECTING: QColor("#d29922"),
                   CaptureState.STALLED: QColor("#db6d28"), CaptureState.OFFLINE: QColor("#f85149"),
                   CaptureState.PAUSED: QColor("#8b949e"), CaptureState.STOPPED: QColor("#8b949e")}
@@ -48,6 +49,8 @@ class VideoTile(QWidget):
         self.centre = QPointF(0.5, 0.5)  # the point of the picture at the tile's centre, as fractions
         self._press: QPoint | None = None
         self._caption: tuple[tuple, QPixmap] | None = None
+        self._font: tuple[tuple, QFont, int] | None = None          # (key, caption font, caption bar height)
+        self._geometry: tuple[tuple, QRectF, QRectF, bool] | None = None  # (key, target, source, covers tile)
         self._panning = False
         self.setAcceptDrops(True)
         self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
@@ -89,23 +92,39 @@ class VideoTile(QWidget):
 
     # -- painting ----------------------------------------------------------------------------------
     def paintEvent(self, _event: QPaintEvent) -> None:
+        # This runs for every frame of every tile: what does not change between frames is cached.
         painter = QPainter(self)
-        painter.fillRect(self.rect(), QColor("#0b0e13"))
         feed = self.feed
         if feed is None:
+            painter.fillRect(self.rect(), _BACKGROUND)
             self._paint_empty(painter)
         else:
             state = feed.status.state
             if feed.image is not None and state is not CaptureState.OFFLINE:
-                painter.drawImage(self._picture_rect(feed.image.size()), feed.image, self._source_rect(feed))
+                target, source, covers = self._picture_geometry(feed.image)
+                if not covers:  # bars beside or above the picture
+                    painter.fillRect(self.rect(), _BACKGROUND)
+                painter.drawImage(target, feed.image, source)
                 feed.painted()
                 if state in (CaptureState.STALLED, CaptureState.PAUSED):
                     painter.fillRect(self.rect(), QColor(0, 0, 0, 150))
+            else:
+                painter.fillRect(self.rect(), _BACKGROUND)
             self._paint_overlay(painter, feed)
         if self.highlighted:
             painter.setPen(QPen(QColor("#58a6ff"), 3))
             painter.drawRect(self.rect().adjusted(1, 1, -2, -2))
         painter.end()
+
+    def _picture_geometry(self, image: QImage) -> tuple[QRectF, QRectF, bool]:
+        """Where the picture goes, which part of it shows (digital zoom), and whether it covers the tile."""
+        key = (image.width(), image.height(), self.width(), self.height(), self.zoom, self.centre.x(),
+               self.centre.y())
+        if self._geometry is None or self._geometry[0] != key:
+            target = self._picture_rect(image.size())
+            covers = target.contains(QRectF(self.rect()).adjusted(0.01, 0.01, -0.01, -0.01))
+            self._geometry = (key, target, self._source_rect(self.feed), covers)
+        return self._geometry[1:]
 
     def _picture_rect(self, image_size: QSize) -> QRectF:
         """Where the picture goes: fitted into the tile, keeping its aspect."""
@@ -127,12 +146,18 @@ class VideoTile(QWidget):
         painter.setPen(QColor("#6e7681"))
         painter.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, self.tr("Drop a camera here"))
 
+    def _caption_font(self) -> tuple[QFont, int]:
+        key = (self.height(), self.font().key())
+        if self._font is None or self._font[0] != key:
+            font = QFont(self.font())
+            font.setPixelSize(max(11, min(16, self.height() // 14)))
+            self._font = (key, font, font.pixelSize() + 8)
+        return self._font[1:]
+
     def _paint_overlay(self, painter: QPainter, feed: CameraFeed) -> None:
         status = feed.status
-        font = QFont(self.font())
-        font.setPixelSize(max(11, min(16, self.height() // 14)))
+        font, bar = self._caption_font()
         painter.setFont(font)
-        bar = font.pixelSize() + 8
         # The caption changes once a second (clock, fps) but is painted with every frame: draw it from a
         # cached picture, re-rendered only when its text, state or size changes (text costs ~0.2 ms a frame).
         live = feed.frame is not None and status.state is CaptureState.LIVE

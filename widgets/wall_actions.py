@@ -21,7 +21,7 @@ from video.ptz import OnvifPtz, PtzError
 from widgets.camera_catalog import CameraCatalog
 from widgets.camera_feed import FeedPool
 from widgets.camera_report_dialog import DEFAULT_SUBITEM, CameraReport, CameraReportDialog
-from widgets.evidence import DISK_FULL, EvidenceError, save_image, snapshot
+from widgets.evidence import DISK_FULL, EvidenceError, captioned, save_image, shown_picture
 from widgets.guard import guarded
 from widgets.ptz_panel import PtzPanel
 from widgets.video_wall import VideoWall
@@ -208,21 +208,28 @@ class WallActions(QObject):
             wall.start_tour(group, seconds, tile)
 
     # -- evidence and reports ----------------------------------------------------------------------
-    def _picture(self, camera_id: int) -> tuple[CameraRecord, QImage] | None:
+    def _with_picture(self, camera_id: int, then) -> None:
+        """Fetch the camera's newest picture at its full size (from the decoder, off the GUI thread), burn in
+        its name and time, then call ``then(camera, picture)`` on the GUI thread."""
         camera, feed = self.catalog.get(camera_id), self.pool.get(camera_id)
         if camera is None or feed is None:
-            return None
+            return
         try:
-            return camera, snapshot(feed)
+            shown = shown_picture(feed)
         except EvidenceError as exc:
             self.dialogs.show_error(self.wall, self.tr("Snapshot"), str(exc))
-            return None
+            return
+
+        def fetched(me: WallActions, answer) -> None:
+            pixels, wall_time = answer or shown  # the decoder lost the camera meanwhile: the picture shown
+            then(camera, captioned(pixels, wall_time, camera.name))
+        self.tasks.read(feed.capture.source_picture, on_done=guarded(self, fetched),
+                        on_error=guarded(self, lambda me, _exc: then(camera, captioned(*shown, camera.name))))
 
     def save_snapshot(self, camera_id: int) -> None:
-        taken = self._picture(camera_id)
-        if taken is None:
-            return
-        camera, picture = taken
+        self._with_picture(camera_id, self._save_snapshot)
+
+    def _save_snapshot(self, camera: CameraRecord, picture: QImage) -> None:
         name = f"{camera.name}-{datetime.now():%Y%m%d-%H%M%S}.png"
         path = self.dialogs.save_path(self.wall, self.tr("Save snapshot"), name,
                                       self.tr("Pictures (*.png *.jpg *.jpeg)"))
@@ -260,10 +267,9 @@ class WallActions(QObject):
 
     def report_from(self, camera_id: int) -> None:
         """Ask for the sub-item and title, then file an incident with the snapshot, place and source."""
-        taken = self._picture(camera_id)
-        if taken is None:
-            return
-        camera, picture = taken
+        self._with_picture(camera_id, self._report_with)
+
+    def _report_with(self, camera: CameraRecord, picture: QImage) -> None:
         answer = self.dialogs.report(self.wall, camera, picture)
         if answer is None:
             return

@@ -116,8 +116,9 @@ def track_statistics(fixes: Iterable[Fix], policy: TrackPolicy = TrackPolicy(),
 
 
 def measure_track(track: track_arrays.TrackArrays, valid: np.ndarray, policy: TrackPolicy = TrackPolicy(),
-                  grid: dict | Region | None = None) -> TrackStats:
-    """:func:`track_statistics` of fixes given as arrays in time order (``valid``: what the phone said)."""
+                  grid: dict | Region | None = None, *, stops: bool = True) -> TrackStats:
+    """:func:`track_statistics` of fixes given as arrays in time order (``valid``: what the phone said);
+    without ``stops``, none are looked for (the costliest part for a short track)."""
     kept_index, dropped = track_arrays.clean(track, valid, policy)
     stats = TrackStats(fixes_used=len(kept_index), fixes_dropped=dropped)
     if not len(kept_index):
@@ -126,7 +127,7 @@ def measure_track(track: track_arrays.TrackArrays, valid: np.ndarray, policy: Tr
     stats.first, stats.last = float(kept.t[0]), float(kept.t[-1])
     stats.distance_m = track_arrays.walked_distance_m(kept, policy)
     stats.stops = [Stop(float(kept.t[span.first]), float(kept.t[span.last]), span.lon, span.lat)
-                   for span in track_arrays.stop_spans(kept, policy)]
+                   for span in track_arrays.stop_spans(kept, policy)] if stops else []
     region = grid if isinstance(grid, Region) or grid is None else Region(grid)
     outside = None if region is None else prepared(region).outside_by_more_than(kept.lon, kept.lat,
                                                                                  policy.border_band_m)

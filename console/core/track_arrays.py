@@ -152,19 +152,19 @@ def walked_distance_m(track: TrackArrays, policy: TrackPolicy) -> float:
         return 0.0
     x, y = smoothed_xy(track, LocalProjection(float(track.lon[0]), float(track.lat[0])), policy)
     limit = np.maximum(policy.min_step_m, np.nan_to_num(track.accuracy, nan=0.0) / 2)
-    anchors = _anchors(x, y, limit)
-    if len(anchors) < 2:
+    found = anchors(x, y, limit)
+    if len(found) < 2:
         return 0.0
-    steps = np.hypot(np.diff(x[anchors]), np.diff(y[anchors]))
+    steps = np.hypot(np.diff(x[found]), np.diff(y[found]))
     return float(np.cumsum(steps)[-1])
 
 
-def _anchors(x: np.ndarray, y: np.ndarray, limit: np.ndarray) -> np.ndarray:
+def anchors(x: np.ndarray, y: np.ndarray, limit: np.ndarray) -> np.ndarray:
     """The walk's anchors: from the first fix, each next one the first fix at least its ``limit`` away."""
     n = len(x)
     ahead = _first_beyond(x, y, limit)
     ahead_list = ahead.tolist()
-    anchors = [0]
+    found = [0]
     a = 0
     while True:
         following = ahead_list[a]
@@ -172,9 +172,9 @@ def _anchors(x: np.ndarray, y: np.ndarray, limit: np.ndarray) -> np.ndarray:
             following = _search_beyond(x, y, limit, a, a + _FAR + 1)
         if following >= n:
             break
-        anchors.append(following)
+        found.append(following)
         a = following
-    return np.array(anchors, dtype=np.int64)
+    return np.array(found, dtype=np.int64)
 
 
 def _reaches(dx: np.ndarray, dy: np.ndarray, limit: np.ndarray) -> np.ndarray:

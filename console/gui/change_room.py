@@ -266,13 +266,13 @@ class ChangeRoom(QObject):
             self._editors[camera_id].raise_()
             return
         feed = self.pool.get(camera_id)
-        image = feed.capture.latest_source_image() if feed is not None else None
-        if image is not None:
-            self._open_editor(camera_id, parent, image)
-            return
+        playing = feed.capture if feed is not None else None
         url = camera.sub_url or camera.url
 
         def fetch():
+            image = playing.latest_source_image() if playing is not None else None  # the wall's, if it plays
+            if image is not None:
+                return image, ""
             source = SnapshotSource()
             source.set_urls({camera_id: url})
             try:

@@ -2,7 +2,10 @@
 
 One :class:`DashboardRoom` refreshes every :data:`REFRESH_MS` and soon after a live change (debounced),
 never two reads at once; its one :class:`~console.storage.dashboard.DashboardCache` makes a refresh cost
-what changed, not the whole history.  Big-screen windows (:class:`BigScreenWindow`) draw the same snapshots.
+what changed, not the whole history.  The reading runs in a process of its own
+(:class:`~console.storage.dashboard_process.DashboardReader`, which keeps that cache), so that it never
+holds the interpreter lock the GUI thread needs; an in-memory database, which no other process can
+open, is read on the pool.  Big-screen windows (:class:`BigScreenWindow`) draw the same snapshots.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from PySide6.QtWidgets import QVBoxLayout, QWidget
 from console.core.clock import Clock
 from console.gui.context import ConsoleContext
 from console.storage.dashboard import Dashboard, DashboardCache, DashboardScope, read_dashboard
+from console.storage.dashboard_process import DashboardReader
 from console.storage.db import Store
 from widgets.big_screen import BigScreenView
 from widgets.dashboard import DashboardView
@@ -33,6 +37,20 @@ def read_figures(store: Store, clock: Clock, scope: DashboardScope, cache: Dashb
     return read_dashboard(store, clock.now().astimezone(), scope, cache)
 
 
+def read_figures_apart(reader: DashboardReader, clock: Clock, scope: DashboardScope) -> Dashboard:
+    """:func:`read_figures` in the reader's process (a background thread waits for it)."""
+    return reader.read(clock.now().astimezone(), scope)
+
+
+def separate_reader(store: Store) -> DashboardReader | None:
+    """A reader process for ``store``, or None for an in-memory SQLite database (no other process sees it)."""
+    url = store.engine.url
+    if url.get_backend_name() == "sqlite" and (not url.database or url.database == ":memory:"
+                                                or "mode=memory" in url.database):
+        return None
+    return DashboardReader(url.render_as_string(hide_password=False))
+
+
 class DashboardRoom(QObject):
     """Owns the dashboard dock's view and the big-screen windows, and feeds them.
 
@@ -45,11 +63,13 @@ class DashboardRoom(QObject):
     message = Signal(str)
 
     def __init__(self, context: ConsoleContext, scope: DashboardScope = DashboardScope(),
-                 parent: QObject | None = None):
+                 parent: QObject | None = None, *, apart: bool = True):
         super().__init__(parent)
         self.context = context
         self.scope = scope
-        self.cache = DashboardCache()
+        self.cache = DashboardCache()  # when read on the pool
+        #: Reads in a process of its own (``apart``, unless the database is in memory), else None.
+        self.reader = separate_reader(context.store) if apart else None
         self.view = DashboardView(context.taxonomy, context.lang)
         self.latest: Dashboard | None = None
         self.windows: list[BigScreenWindow] = []
@@ -71,6 +91,8 @@ class DashboardRoom(QObject):
         self._debounce.stop()
         for window in list(self.windows):
             window.close()
+        if self.reader is not None:
+            self.context.tasks.read(self.reader.close)  # after a read in flight, off the GUI thread
 
     def set_shown(self, shown: bool) -> None:
         """The dock came to the front or went away: read and drawn only while seen or a big screen is
@@ -94,8 +116,12 @@ class DashboardRoom(QObject):
         if not self._shown and not self.windows and self.latest is not None:
             return  # nobody looks: the next showing refreshes
         self._reading = True
-        self.context.tasks.read(read_figures, self.context.store, self.context.clock, self.scope, self.cache,
-                                on_done=self._arrived, on_error=self._failed)
+        if self.reader is not None:
+            self.context.tasks.read(read_figures_apart, self.reader, self.context.clock, self.scope,
+                                    on_done=self._arrived, on_error=self._failed)
+        else:
+            self.context.tasks.read(read_figures, self.context.store, self.context.clock, self.scope, self.cache,
+                                    on_done=self._arrived, on_error=self._failed)
 
     def open_big_screen(self, screen: QScreen | None) -> "BigScreenWindow":
         """A full-screen big-screen window on ``screen`` (the primary one if None)."""

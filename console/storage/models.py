@@ -541,3 +541,31 @@ class PatrolDay(Base):
     overnight_duty_s: Mapped[float] = mapped_column(Float)
     fixes: Mapped[int] = mapped_column(Integer)
     computed_at: Mapped[datetime] = mapped_column(EpochSeconds)
+
+
+class PatrolPartial(Base):
+    """A worker's patrol on a day not summarised yet, from local midnight up to ``through`` (the positions
+    before that epoch second), brought forward by the intake every few minutes so that the scorecards of the
+    month in progress read only the positions since (see :mod:`console.storage.patrol_partials`).
+
+    ``distance_m`` … ``fixes`` are the figures of :class:`PatrolDay` as if the day ended at ``through``;
+    ``state`` (JSON, :class:`console.core.patrol_stream.PatrolState`) is what measuring the next positions
+    needs to give exactly the whole day's figures.  ``starts_at``, ``grid_id`` and the duty hours are those it
+    was computed for, as in :class:`PatrolDay`."""
+
+    __tablename__ = "patrol_partials"
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    worker_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    starts_at: Mapped[int] = mapped_column(Integer)
+    through: Mapped[int] = mapped_column(Integer)
+    grid_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    duty_from_h: Mapped[int] = mapped_column(SmallInteger)
+    duty_to_h: Mapped[int] = mapped_column(SmallInteger)
+    distance_m: Mapped[float] = mapped_column(Float)
+    patrol_s: Mapped[float] = mapped_column(Float)
+    outside_s: Mapped[float] = mapped_column(Float)
+    covered_s: Mapped[float] = mapped_column(Float)
+    duty_covered_s: Mapped[float] = mapped_column(Float)
+    fixes: Mapped[int] = mapped_column(Integer)
+    state: Mapped[str] = mapped_column(Text)
+    computed_at: Mapped[datetime] = mapped_column(EpochSeconds)

@@ -27,15 +27,16 @@ from console.core.geo import Region
 from console.core import track_arrays
 from console.core.patrol import TrackPolicy, measure_track
 from console.core.track_arrays import TrackArrays, time_order
-from console.storage.models import Boundary, Position
+from console.storage.models import Boundary, Position, Worker
 from console.storage.types import MICRO_DEGREES
 from console.tasks import TaskState
 
 P = Position.__table__
+W = Worker.__table__
 #: Rows fetched per round trip while streaming positions.
 _FETCH = 20_000
-#: Up to this many workers, a stream asks for theirs only (through the ``(worker_id, t)`` index).
-_FEW_WORKERS = 1_000
+#: Up to this many workers, a stream asks for theirs only (an ``IN`` list); more, for every worker's.
+FEW_WORKERS = 1_000
 
 #: A position as read: epoch seconds, lon, lat, accuracy, valid.
 Row = tuple[int, float, float, float | None, bool]
@@ -98,13 +99,13 @@ def patrol_day(rows: Rows, next_rows: Rows, windows: np.ndarray, region: Region 
     kept = track.take(kept_index)
     # measured as the worker card measures a track it is given: cleaned again (a fix kept after
     # MAX_JUMPS jumps from the one before is dropped the second time)
-    day = measure_track(kept, np.ones(len(kept), dtype=bool), policy, region)
+    day = measure_track(kept, np.ones(len(kept), dtype=bool), policy, region, stops=False)
     t = kept.t
     covered = np.diff(t) <= policy.max_gap_s
     a, b = t[:-1][covered], t[1:][covered]
     before = duty_before(windows)
     overnight = overnight_duty = 0.0
-    following = _first_usable(next_rows, policy)
+    following = first_usable(next_rows, policy)
     if len(t) and following is not None and following - t[-1] <= policy.max_gap_s:
         overnight = following - t[-1]
         overnight_duty = float(before(np.array([following]))[0] - before(t[-1:])[0])
@@ -117,7 +118,7 @@ def _table(rows: Rows) -> np.ndarray:
     return np.asarray(rows, dtype=float).reshape(-1, 5)  # an accuracy of None reads as NaN
 
 
-def _first_usable(rows: Rows, policy: TrackPolicy) -> float | None:
+def first_usable(rows: Rows, policy: TrackPolicy) -> float | None:
     """The time of the first fix that cleaning a day from its start keeps: the first valid, accurate one."""
     table = _table(rows)
     usable = np.flatnonzero((table[:, 4] != 0) & ~(table[:, 3] > policy.max_accuracy_m))
@@ -132,16 +133,12 @@ def stream_patrol_days(conn: Connection, midnights: np.ndarray, windows: np.ndar
     wanted days in one streamed query ordered by worker and time.  ``windows[k]`` is day ``k``'s duty window
     (one more than the days: the day after the last).  Worker-days without a position are not yielded."""
     days = sorted(set().union(*wanted.values())) if wanted else []
-    regions = _Regions(conn, {grid_codes.get(w) for w in wanted})
+    regions = GridRegions(conn, {grid_codes.get(w) for w in wanted})
     for run in _runs(days):
         workers = sorted(w for w, ks in wanted.items() if ks.intersection(run))
         start, end = int(midnights[run[0]]), int(midnights[run[-1] + 1])
-        stmt = (select(P.c.worker_id, P.c.t, type_coerce(P.c.lon, Integer), type_coerce(P.c.lat, Integer),
-                       P.c.accuracy, type_coerce(P.c.valid, Integer))
-                .where(P.c.t >= start, P.c.t <= end + policy.max_gap_s).order_by(P.c.worker_id, P.c.t))
-        if len(workers) <= _FEW_WORKERS:
-            stmt = stmt.where(P.c.worker_id.in_(workers))
-        for worker_id, rows in _by_worker(conn, stmt, state):
+        stmt = positions_between(start, end + policy.max_gap_s, workers)
+        for worker_id, rows in rows_by_worker(conn, stmt, state):
             days_of_worker = wanted.get(worker_id)
             if not days_of_worker:
                 continue
@@ -158,6 +155,20 @@ def stream_patrol_days(conn: Connection, midnights: np.ndarray, windows: np.ndar
                                                regions.of(grid_codes.get(worker_id)), policy)
 
 
+def positions_between(start: int, last: int, workers: list[int]):
+    """The statement for the positions from ``start`` to ``last`` (epoch seconds, inclusive) ordered by worker
+    and time, for :func:`rows_by_worker`: of ``workers`` only when they are few (else every worker's).  Either
+    way a range of the ``(worker_id, t)`` index per worker, never a scan of every stored position."""
+    columns = (P.c.worker_id, P.c.t, type_coerce(P.c.lon, Integer), type_coerce(P.c.lat, Integer), P.c.accuracy,
+               type_coerce(P.c.valid, Integer))
+    if len(workers) <= FEW_WORKERS:
+        return (select(*columns).where(P.c.worker_id.in_(workers), P.c.t >= start, P.c.t <= last)
+                .order_by(P.c.worker_id, P.c.t))
+    # from the workers, in their order: the planner seeks each one's range
+    return (select(*columns).select_from(W.join(P, P.c.worker_id == W.c.id)).where(P.c.t >= start, P.c.t <= last)
+            .order_by(W.c.id, P.c.t))
+
+
 def _runs(days: list[int]) -> list[list[int]]:
     runs: list[list[int]] = []
     for k in days:
@@ -168,17 +179,21 @@ def _runs(days: list[int]) -> list[list[int]]:
     return runs
 
 
-def _by_worker(conn: Connection, stmt, state: TaskState) -> Iterator[tuple[int, np.ndarray]]:
+def rows_by_worker(conn: Connection, stmt, state: TaskState) -> Iterator[tuple[int, np.ndarray]]:
     """Each worker's rows of ``stmt`` (worker id, then :data:`Rows` columns with lon/lat as the stored integer
     millionths, ordered by worker) as one (n, 5) float array, converted a fetch at a time (the same floats
     as the column type's own ``value / MICRO_DEGREES``)."""
     current, pieces = None, []
-    result = conn.execution_options(stream_results=True).execute(stmt)
+    # SQLite's own cursor steps rows as they are fetched: its tuples (every column a plain number, nothing to
+    # process) take half the time of result rows.  Elsewhere a server-side cursor, whose result buffers rows.
+    raw = conn.dialect.name == "sqlite"
+    result = conn.execute(stmt) if raw else conn.execution_options(stream_results=True).execute(stmt)
+    fetch = result.cursor.fetchmany if raw else result.fetchmany
     try:
-        while chunk := result.fetchmany(_FETCH):
+        while chunk := fetch(_FETCH):
             state.check()
             # as tuples: numpy converts result rows (sequences, not tuples) ten times slower
-            table = np.array([tuple(row) for row in chunk], dtype=float).reshape(-1, 6)
+            table = np.array(chunk if raw else [tuple(row) for row in chunk], dtype=float).reshape(-1, 6)
             table[:, 2:4] /= MICRO_DEGREES
             starts = np.concatenate([[0], np.flatnonzero(np.diff(table[:, 0]) != 0) + 1, [len(table)]])
             for lo, hi in zip(starts[:-1].tolist(), starts[1:].tolist()):
@@ -194,13 +209,13 @@ def _by_worker(conn: Connection, stmt, state: TaskState) -> Iterator[tuple[int, 
         yield current, np.concatenate(pieces)
 
 
-class _Regions:
+class GridRegions:
     """The outlines of the grids ``codes`` (read in one query when there are many), each parsed once."""
 
     def __init__(self, conn: Connection, codes: set[str | None]):
         self.conn = conn
         self.outlines: dict[str, str] | None = None
-        if len(codes) > _FEW_WORKERS:
+        if len(codes) > FEW_WORKERS:
             self.outlines = dict(conn.execute(select(Boundary.code, Boundary.geometry)
                                               .where(Boundary.level == "grid")).all())
         self.cache: dict[str | None, Region | None] = {None: None}

@@ -25,7 +25,7 @@ from console.core.assessment import AssessmentRules, Month, load_rules
 from console.core.clock import from_epoch, to_epoch
 from console.core.patrol import TrackPolicy
 from console.storage.db import Store
-from console.storage.models import Grid, PatrolDay as PatrolDayRow, Position, Worker
+from console.storage.models import Grid, PatrolDay as PatrolDayRow, PatrolPartial, Position, Worker
 from console.storage.patrol_day import duty_windows, local_midnights, patrol_day, stream_patrol_days
 from console.tasks import TaskState
 
@@ -54,6 +54,7 @@ def summarise_days(store: Store, first_day: date, last_day: date, state: TaskSta
         state.check()
         with store.engine.begin() as conn:
             conn.execute(delete(S).where(S.c.day == day))
+            conn.execute(delete(PatrolPartial).where(PatrolPartial.day == day))  # the day's running summary
             if rows:
                 conn.execute(insert(S), rows)
         written.append(day)

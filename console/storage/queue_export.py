@@ -4,15 +4,16 @@ The rows are exactly the queue's, in the queue's order: the active one-key repor
 filter first (newest first, as the queue pins them), then every other matching incident in the
 current sort, ties broken by id in the same direction (:class:`console.storage.queue.QueueQuery`).
 
-One ``SELECT`` is streamed through the driver's cursor (``stream_results``: a server-side cursor on
-PostgreSQL, SQLite's lazy stepping) and written batch by batch, so memory holds one batch whatever the
-size of the result, and the file is one consistent snapshot.  The lines are joined by hand rather than
-by :mod:`csv` (which doubles the cost of a million rows): free text is quoted as RFC 4180 says, and a
-cell that Excel would take for a formula (``=``, ``+``, ``-``, ``@``) gets a leading apostrophe; a batch
-whose texts need neither (the usual case) is checked once, in C, instead of cell by cell.
-The text goes to a temporary file next to the target, renamed over it only when complete: a cancelled
-or failed export leaves no half file.  UTF-8 with a byte-order mark, so Excel opens the Chinese text
-correctly.
+One ``SELECT`` is streamed through the driver's cursor (a server-side cursor on PostgreSQL, SQLite's lazy
+stepping) and written batch by batch, so memory holds one batch whatever the size of the result.  The
+lines are made as UTF-8 bytes straight from the driver's (:mod:`console.storage.csv_lines`: SQLite hands
+its texts over undecoded), joined by hand rather than by :mod:`csv`, which doubles the cost of a million
+rows.  A large export from a SQLite file is written in two parts at once: the rows from ``OFFSET k`` on
+by a helper process on the other core (:mod:`console.storage.queue_export_part`), both parts reading
+the same snapshot of the database, the helper's part appended when both are done; the file is the same
+byte for byte.  The text goes to a temporary file next to the target, renamed over it only when complete:
+a cancelled or failed export leaves no half file (and no helper running).  UTF-8 with a byte-order
+mark, so Excel opens the Chinese text correctly.
 
 Qt-free: the caller supplies the display names (:class:`ExportNames`) in the console's language and a
 :class:`console.tasks.TaskState` for progress and cancellation; the GUI runs it off its thread.
@@ -20,9 +21,12 @@ Qt-free: the caller supplies the display names (:class:`ExportNames`) in the con
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import logging
 import os
-from collections.abc import Callable, Mapping, Sequence
+import sqlite3
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -32,9 +36,14 @@ from sqlalchemy import BigInteger, Integer, String, and_, cast, func, literal, s
 from console.atomic_file import replaced_atomically
 from console.core.clock import to_epoch
 from console.core.workflow import OPEN_STATUS_VALUES
+from console.storage.csv_lines import PLACE_FACTOR, LineFormat, batch_lines_maker, text_cell
+from console.storage.csv_lines import whole_hour_zone as _whole_hour_zone
 from console.storage.db import Store
 from console.storage.queue import _SORT_COLUMNS, G, T, V, QueueFilter, QueueQuery, QueueSort, _unindexed
+from console.storage.queue_export_part import PartFailed, PartProcess
 from console.tasks import TaskState
+
+log = logging.getLogger(__name__)
 
 #: The columns, in file order (the header texts come from :attr:`ExportNames.headers`, same order).
 COLUMNS = ("number", "title", "status", "level", "category", "subitem", "source", "village", "grid", "reporter",
@@ -71,30 +80,8 @@ class ExportResult:
 
     path: Path
     rows: int
-
-
-class _TimeFormatter:
-    """Epoch seconds → local ``YYYY-MM-DD HH:MM``, fast: a million rows cannot each afford a ``strftime``.
-
-    The ``YYYY-MM-DD HH:`` prefix is cached per hour (a year is 8,760 entries) and the minutes are
-    appended, which is exact wherever the local offset from UTC is whole hours at that time; hours
-    where it is not (India's +5:30, say) are formatted one by one.
-    """
-
-    def __init__(self):
-        self._hours: dict[int, str | None] = {}
-
-    def __call__(self, seconds: int | None) -> str:
-        if seconds is None:
-            return ""
-        hour, rest = divmod(seconds, 3600)
-        prefix = self._hours.get(hour, _UNKNOWN)
-        if prefix is _UNKNOWN:
-            start = datetime.fromtimestamp(hour * 3600)
-            prefix = self._hours[hour] = start.strftime("%Y-%m-%d %H:") if start.minute == 0 else None
-        if prefix is None:
-            return datetime.fromtimestamp(seconds).strftime("%Y-%m-%d %H:%M")
-        return prefix + _MINUTES[rest // 60]
+    #: The peak resident memory of the helper process that wrote the second part (0: none did).
+    helper_peak_rss_kb: int = 0
 
 
 def _epoch(column):
@@ -102,207 +89,197 @@ def _epoch(column):
     return type_coerce(column, Integer)
 
 
-_UNKNOWN = object()
-_MINUTES = tuple(f"{m:02d}" for m in range(60))
-#: A free-text cell starting with one of these is a formula to Excel: it gets a leading apostrophe.
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _cell(text: str) -> str:
-    """A free-text value as a CSV cell: quoted when it holds a quote, comma or line break; never a formula."""
-    if not text:
-        return text
-    if text.startswith(_FORMULA_STARTS):
-        text = "'" + text
-    if '"' in text or "," in text or "\n" in text or "\r" in text:
-        return '"' + text.replace('"', '""') + '"'
-    return text
-
-
-#: In a batch's texts joined by commas: what a cell that needs quoting or an apostrophe would show.
-_NEEDS_CELL = ('"', "\n", "\r", ",=", ",+", ",-", ",@", ",\t")
-
-
-def _are_cells(texts: list[str]) -> bool:
-    """Whether each of ``texts`` is its own CSV cell, as :func:`_cell` would leave it: checked on the texts
-    joined, in C, which for a batch costs far less than one :func:`_cell` call per row."""
-    joined = "," + ",".join(texts)
-    return joined.count(",") == len(texts) and not any(mark in joined for mark in _NEEDS_CELL)
-
-
-def _with_cells(row: tuple) -> tuple:
-    """A selected row with its free texts (number, title, reporter, assignee) as CSV cells."""
-    number, title, codes, place, reporter, assignee, *times = row
-    return (_cell(number), _cell(title), codes, place, _cell(reporter), _cell(assignee), *times)
-
-
 def export_queue_csv(store: Store, flt: QueueFilter, sort: QueueSort, now: datetime, path: str | os.PathLike,
                      names: ExportNames = ExportNames(), state: TaskState | None = None,
-                     batch: int = BATCH) -> ExportResult:
+                     batch: int = BATCH, parts: int | None = None) -> ExportResult:
     """Write the queue for ``flt`` and ``sort`` at ``now`` to ``path`` (CSV, UTF-8 with BOM, CRLF lines).
 
+    ``parts``: 2 writes the second part of the rows in a helper process (:mod:`.queue_export_part`; SQLite
+    files only), 1 writes everything here; None (the default) takes the helper for :data:`TWO_PARTS_FROM`
+    rows or more on a machine with two cores or more.  The file is the same either way.
+
     Raises :class:`console.tasks.Cancelled` when ``state`` is interrupted; then, as after any failure,
-    ``path`` is untouched and no temporary file is left.
+    ``path`` is untouched and no temporary file is left (nor a helper process).
     """
     state = state or TaskState()
     target = Path(path)
     query = QueueQuery(flt, sort)
-    # Village and grid names come from small look-up tables read once, not from a join per row
-    # (the joins cost more than the rest of the query on SQLite).
-    # The five coded columns travel as one text (``closed|ENV|ENV02|worker_app|2``), which maps to its
-    # five cells with one look-up: fewer values to convert per row, and a few thousand combinations at most.
-    codes = (T.c.status + "|" + T.c.category + "|" + T.c.subitem + "|" + T.c.source + "|"
-             + cast(T.c.level, String))
-    # Likewise village and grid travel as one number, mapped to both cells by one look-up.
-    place = (cast(func.coalesce(T.c.village_id, 0), BigInteger) * literal(_PLACE_FACTOR, BigInteger)
-             + func.coalesce(T.c.grid_id, 0))
-    columns = (T.c.number, T.c.title, codes, place, T.c.reporter, T.c.assignee_text,
-               _epoch(T.c.created_at), _epoch(T.c.deadline_at), _epoch(T.c.resolved_at), _epoch(T.c.closed_at))
+    now_s = to_epoch(now)
+    database = store.engine.url.database if store.engine.dialect.name == "sqlite" else None
+    can_split = bool(database) and database != ":memory:" and "mode=memory" not in database and parts != 1
 
-    written = 0
+    written = helper_rss = 0
+    helper: PartProcess | None = None
     with replaced_atomically(target) as temp_name:
-        with open(temp_name, "wb") as out, store.engine.connect() as conn:
-            out.write(("\ufeff" + ",".join(_cell(h) for h in names.headers) + "\r\n").encode("utf-8"))
-            state.set_progress(0.0)
-            _pinned_count, unpinned = query.count(conn, now)
-            pinned_ids = [row.id for row in query.pinned(conn, now)]  # as many as the queue pins
-            total = len(pinned_ids) + unpinned
-            conds = query._conditions(conn, now)
-            lines_of = _lines_maker(conn, names, to_epoch(now))
+        try:
+            with open(temp_name, "wb") as out, store.engine.connect() as conn:
+                out.write(b"\xef\xbb\xbf" + b",".join(text_cell(h) for h in names.headers) + b"\r\n")
+                state.set_progress(0.0)
+                if can_split and (parts == 2 or (os.cpu_count() or 1) >= 2):
+                    helper = PartProcess()  # starts while the rows are counted
+                    if parts != 2 and sum(query.count(conn, now)) < TWO_PARTS_FROM:
+                        helper.close()
+                        helper = None
+                if helper is not None:
+                    try:
+                        _one_snapshot(conn, database, helper, state)
+                    except PartFailed as exc:  # then this thread writes everything
+                        log.warning("CSV export without its helper process: %s", exc)
+                        helper.close()
+                        helper = None
+                _pinned_count, unpinned = query.count(conn, now)  # again: in the snapshot both parts read
+                pinned_ids = [row.id for row in query.pinned(conn, now)]  # as many as the queue pins
+                total = len(pinned_ids) + unpinned
+                conds = query._conditions(conn, now)
+                fmt = _line_format(conn, names, now_s)
+                lines_of = batch_lines_maker(fmt)
 
-            if pinned_ids:
-                rows = conn.execute(select(T.c.id, *columns).where(T.c.id.in_(pinned_ids))).all()
-                by_id = {r[0]: tuple(r[1:]) for r in rows}
-                rows = [by_id[i] for i in pinned_ids if i in by_id]
-                if rows:
-                    out.write(lines_of(rows).encode("utf-8"))
-                written += len(rows)
+                column, tie = _SORT_COLUMNS[sort.key], T.c.id
+                if conn.dialect.name == "sqlite" and unpinned:
+                    largest_id = conn.execute(select(func.max(T.c.id))).scalar_one() or 0
+                    if unpinned < _SORT_IN_MEMORY_BELOW * largest_id:
+                        column, tie = _unindexed(column), _unindexed(tie)
+                order = (column.desc(), tie.desc()) if sort.descending else (column.asc(), tie.asc())
+                stmt = select(*_COLUMNS).where(and_(True, *conds), T.c.queue_rank != 0).order_by(*order)
 
-            column, tie = _SORT_COLUMNS[sort.key], T.c.id
-            if conn.dialect.name == "sqlite" and unpinned:
-                largest_id = conn.execute(select(func.max(T.c.id))).scalar_one() or 0
-                if unpinned < _SORT_IN_MEMORY_BELOW * largest_id:
-                    column, tie = _unindexed(column), _unindexed(tie)
-            order = (column.desc(), tie.desc()) if sort.descending else (column.asc(), tie.asc())
-            stmt = select(*columns).where(and_(True, *conds), T.c.queue_rank != 0).order_by(*order)
-            # stream_results: a server-side cursor on PostgreSQL (SQLite steps lazily anyway).  The rows
-            # are taken as the driver's plain tuples from the result's fetch strategy (which first hands
-            # over the row it buffered ahead): SQLAlchemy's Row objects would double the cost of a million
-            # rows.  SQLAlchemy still compiles and binds the statement.  (tests/storage/test_queue_export.py
-            # checks every row on both databases, should that internal API change.)
-            result = conn.execution_options(stream_results=True).execute(stmt)
-            fetch = functools.partial(result.cursor_strategy.fetchmany, result, result.cursor, batch)
-            try:
-                while chunk := fetch():
-                    state.check()
-                    out.write(lines_of(chunk).encode("utf-8"))
-                    written += len(chunk)
-                    state.set_progress(written / total if total else 1.0)
-            finally:
-                result.close()
+                with _texts_as_bytes(conn) as fetch_batches:
+                    if pinned_ids:
+                        rows = conn.execute(select(T.c.id, *_COLUMNS).where(T.c.id.in_(pinned_ids))).all()
+                        by_id = {r[0]: tuple(r[1:]) for r in rows}
+                        rows = _as_bytes(conn, [by_id[i] for i in pinned_ids if i in by_id])
+                        if rows:
+                            out.write(lines_of(rows))
+                        written += len(rows)
+
+                    if helper is not None:
+                        first = _first_part(unpinned)
+                        helper.start(*_driver_sql(conn, stmt.offset(first)), fmt, batch,
+                                     Path(temp_name + ".2"))
+                        stmt = stmt.limit(first)
+                    for chunk in fetch_batches(stmt, batch):
+                        state.check()
+                        out.write(lines_of(chunk))
+                        written += len(chunk)
+                        done = written + (helper.poll() if helper is not None else 0)
+                        state.set_progress(done / total if total else 1.0)
+                if helper is not None:
+                    while not helper.done:
+                        state.check()
+                        done = written + helper.poll(0.1)
+                        state.set_progress(done / total if total else 1.0)
+                    helper.append_to(out)
+                    written += helper.rows
+                    helper_rss = helper.peak_rss_kb
+        finally:
+            if helper is not None:
+                helper.close()
         state.check()
     state.set_progress(1.0)
-    return ExportResult(target, written)
+    return ExportResult(target, written, helper_rss)
 
 
-def _lines_maker(conn, names: ExportNames, now: int):
-    """A function from a batch of selected rows to their CSV lines (look-ups only: it runs a million times).
+#: From this many rows on (and on two cores or more) a SQLite export writes its second part in a helper
+#: process.  Two parts cost ~20-40 % more CPU in all (the helper's start, the rows it steps over, two
+#: processes sharing the caches), a fixed ~0.3 s for 100,000 rows: worth it for large exports only.
+TWO_PARTS_FROM = 200_000
+#: The export's own thread takes this share of the rows (the pinned ones are also its): the helper also
+#: steps over the first part's rows (~0.6 µs each against ~10 µs per row written) and starts later.
+_FIRST_PART_SHARE = 0.52
 
-    The free texts go in as they are when the whole batch needs no quoting (the usual case), else the
-    batch's rows get their cells first (:func:`_with_cells`): the line function itself never quotes."""
+# The five coded columns travel as one text (``closed|ENV|ENV02|worker_app|2``), which maps to its five
+# cells with one look-up: fewer values to convert per row, and a few thousand combinations at most.
+# Likewise village and grid travel as one number, mapped to both cells by one look-up.  (Village and
+# grid names come from small look-up tables read once, not from a join per row: the joins cost more
+# than the rest of the query on SQLite.)
+_COLUMNS = (T.c.number, T.c.title,
+            T.c.status + "|" + T.c.category + "|" + T.c.subitem + "|" + T.c.source + "|" + cast(T.c.level, String),
+            cast(func.coalesce(T.c.village_id, 0), BigInteger) * literal(PLACE_FACTOR, BigInteger)
+            + func.coalesce(T.c.grid_id, 0),
+            T.c.reporter, T.c.assignee_text,
+            _epoch(T.c.created_at), _epoch(T.c.deadline_at), _epoch(T.c.resolved_at), _epoch(T.c.closed_at))
+
+
+def _first_part(unpinned: int) -> int:
+    return max(1, int(unpinned * _FIRST_PART_SHARE))
+
+
+def _one_snapshot(conn, database: str, helper: PartProcess, state: TaskState) -> None:
+    """Open a read transaction on ``conn`` and have ``helper`` open its own on the same state of the
+    database: no write can commit in between, as this holds the write lock meanwhile."""
+    lock = sqlite3.connect(database, timeout=10, isolation_level=None)
+    try:
+        lock.execute("BEGIN IMMEDIATE")
+        conn.exec_driver_sql("BEGIN")  # ended by the connection's rollback when it goes back to the pool
+        conn.exec_driver_sql("SELECT 1 FROM sqlite_master LIMIT 1").all()
+        helper.snapshot(database, state.check)
+    finally:
+        lock.close()  # rolls back: writers go on
+
+
+@contextlib.contextmanager
+def _texts_as_bytes(conn):
+    """A function streaming a statement's rows in batches, texts as UTF-8 bytes: on SQLite the driver's own
+    (``text_factory=bytes``, restored afterwards), elsewhere encoded."""
+    if conn.dialect.name != "sqlite":
+        def encoded_batches(stmt, batch: int):
+            for chunk in _plain_batches(conn, stmt, batch):
+                yield _as_bytes(conn, chunk)
+        yield encoded_batches
+        return
+    raw = conn.connection.dbapi_connection
+    raw.text_factory = bytes
+    try:
+        def driver_batches(stmt, batch: int):
+            sql, params = _driver_sql(conn, stmt)
+            cursor = raw.execute(sql, params)
+            try:
+                while chunk := cursor.fetchmany(batch):
+                    yield chunk
+            finally:
+                cursor.close()
+        yield driver_batches
+    finally:
+        raw.text_factory = str
+
+
+def _plain_batches(conn, stmt, batch: int):
+    # stream_results: a server-side cursor on PostgreSQL.  The rows are taken as the driver's plain tuples
+    # from the result's fetch strategy (which first hands over the row it buffered ahead): SQLAlchemy's Row
+    # objects would double the cost of a million rows.  (tests/storage/test_queue_export.py checks every
+    # row on both databases, should that internal API change.)
+    result = conn.execution_options(stream_results=True).execute(stmt)
+    fetch = functools.partial(result.cursor_strategy.fetchmany, result, result.cursor, batch)
+    try:
+        while chunk := fetch():
+            yield chunk
+    finally:
+        result.close()
+
+
+def _as_bytes(conn, rows: list) -> list:
+    """Rows with their texts as UTF-8 bytes (already so from SQLite's driver inside :func:`_texts_as_bytes`)."""
+    if conn.dialect.name == "sqlite":
+        return rows
+    return [(number.encode(), title.encode(), codes.encode(), place, reporter.encode(), assignee.encode(), *times)
+            for number, title, codes, place, reporter, assignee, *times in rows]
+
+
+def _driver_sql(conn, stmt) -> tuple[str, tuple]:
+    """``stmt`` as the SQLite driver's SQL text and positional parameters."""
+    compiled = stmt.compile(dialect=conn.dialect, compile_kwargs={"render_postcompile": True})
+    params = compiled.construct_params()
+    processors = compiled._bind_processors
+    return str(compiled), tuple(processors[name](params[name]) if name in processors else params[name]
+                                for name in compiled.positiontup)
+
+
+def _line_format(conn, names: ExportNames, now: int) -> LineFormat:
     zh = names.lang.startswith("zh")
-    villages = {vid: _cell(zh_name if zh or not en_name else en_name)
-                for vid, zh_name, en_name in conn.execute(select(V.c.id, V.c.name_zh, V.c.name_en)).all()}
-    grids = {gid: _cell(name) for gid, name in conn.execute(select(G.c.id, G.c.name)).all()}
-    # Plain dicts read with .get(): a dict subclass with __missing__ misses CPython's fast subscript
-    # and costs more than the look-up saves.
-    places: dict[int, str] = {}
-    place_cells = functools.partial(_place_cells, places, villages, grids)
-    coded: dict[str, str] = {}
-    coded_cells = functools.partial(_coded_cells, coded, names)
-    open_codes = tuple(status + "|" for status in OPEN_STATUS_VALUES)
-    yes, no = _cell(names.yes), _cell(names.no)
-
-    if not _whole_hour_zone(now):
-        when = _TimeFormatter()
-
-        def any_zone_line(r) -> str:
-            number, title, codes, place, reporter, assignee, created, deadline, resolved, closed = r
-            return ",".join((
-                number, title, coded.get(codes) or coded_cells(codes), places.get(place) or place_cells(place),
-                reporter, assignee, when(created), when(deadline), when(resolved), when(closed),
-                yes if deadline < now and codes.startswith(open_codes) else no))
-        return functools.partial(_batch_lines, any_zone_line)
-
-    # The local offset is whole hours: a time is its UTC hour's "YYYY-MM-DD HH:" plus the minutes,
-    # computed inline (four calls a row cost a third of the export).
-    hours: dict[int, str] = {}
-    minutes = _MINUTES
-
-    def hour(h: int) -> str:
-        prefix = hours[h] = datetime.fromtimestamp(h * 3600).strftime("%Y-%m-%d %H:")
-        return prefix
-
-    def line_of(r) -> str:
-        number, title, codes, place, reporter, assignee, created, deadline, resolved, closed = r
-        h, s = divmod(created, 3600)
-        created = (hours.get(h) or hour(h)) + minutes[s // 60]
-        h, s = divmod(deadline, 3600)
-        due = (hours.get(h) or hour(h)) + minutes[s // 60]
-        if resolved is None:
-            resolved = ""
-        else:
-            h, s = divmod(resolved, 3600)
-            resolved = (hours.get(h) or hour(h)) + minutes[s // 60]
-        if closed is None:
-            closed = ""
-        else:
-            h, s = divmod(closed, 3600)
-            closed = (hours.get(h) or hour(h)) + minutes[s // 60]
-        return ",".join((
-            number, title, coded.get(codes) or coded_cells(codes), places.get(place) or place_cells(place),
-            reporter, assignee, created, due, resolved, closed,
-            yes if deadline < now and codes.startswith(open_codes) else no))
-
-    return functools.partial(_batch_lines, line_of)
-
-
-def _batch_lines(line_of: Callable[[tuple], str], rows: Sequence[tuple]) -> str:
-    """The CSV lines of a batch of selected rows, each ending in CRLF; ``line_of`` formats one row whose
-    free texts are already cells (as selected when no text of the batch needs quoting, the usual case)."""
-    if not all(_are_cells([row[i] for row in rows]) for i in (0, 1, 4, 5)):
-        rows = list(map(_with_cells, rows))
-    return "\r\n".join(map(line_of, rows)) + "\r\n"
-
-
-def _whole_hour_zone(now: int) -> bool:
-    """Whether the local time zone is a whole number of hours from UTC now and half a year either side
-    (China: always +8; a zone with daylight saving time is checked in both seasons)."""
-    for at in (now, now - 183 * 86400, now + 183 * 86400):
-        local = datetime.fromtimestamp(at)
-        offset = local.astimezone().utcoffset()
-        if offset is None or offset.total_seconds() % 3600:
-            return False
-    return True
-
-
-#: ``village_id * _PLACE_FACTOR + grid_id`` is one row's place (0 for none).
-_PLACE_FACTOR = 1 << 32
-
-
-def _place_cells(cache: dict[int, str], villages: dict[int, str], grids: dict[int, str], place: int) -> str:
-    """``village_id * 2**32 + grid_id`` → the village and grid cells (``"江桥村,第1网格"``), remembered in ``cache``."""
-    village_id, grid_id = divmod(place, _PLACE_FACTOR)
-    value = cache[place] = villages.get(village_id, "") + "," + grids.get(grid_id, "")
-    return value
-
-
-def _coded_cells(cache: dict[str, str], names: ExportNames, codes: str) -> str:
-    """``status|category|subitem|source|level`` → the cells status, level, category, sub-item and source,
-    remembered in ``cache`` (a few thousand combinations at most)."""
-    status, category, subitem, source, level = codes.split("|")
-    level_name = names.levels.get(int(level), level) if level.isdigit() else level
-    value = cache[codes] = ",".join(_cell(str(text)) for text in (
-        names.statuses.get(status, status), level_name, names.categories.get(category, category),
-        names.subitems.get(subitem, subitem), names.sources.get(source, source)))
-    return value
+    return LineFormat(
+        villages={vid: text_cell(zh_name if zh or not en_name else en_name)
+                  for vid, zh_name, en_name in conn.execute(select(V.c.id, V.c.name_zh, V.c.name_en)).all()},
+        grids={gid: text_cell(name) for gid, name in conn.execute(select(G.c.id, G.c.name)).all()},
+        statuses=dict(names.statuses), levels=dict(names.levels), sources=dict(names.sources),
+        categories=dict(names.categories), subitems=dict(names.subitems),
+        yes=text_cell(names.yes), no=text_cell(names.no), now=now, open_statuses=tuple(OPEN_STATUS_VALUES),
+        whole_hours=_whole_hour_zone(now))

@@ -2,9 +2,11 @@
 time offline while on duty, over a month, for every worker at once (no Qt).
 
 Each worker-day comes from its daily summary (``patrol_days``, :mod:`console.storage.patrol_days`) when it
-has a usable one, and otherwise from the positions (today, or a store never summarised), one streamed query
-per run of such days ordered by worker and time (the ``(worker_id, t)`` index).  Both go through
-:func:`console.storage.patrol_day.patrol_day`, so the figures are the same either way: each day's fixes
+has a usable one; otherwise from the day's running summary (``patrol_partials``,
+:mod:`console.storage.patrol_partials`: today, as the intake keeps it) and the positions after it; otherwise
+from the positions (a store never summarised), one streamed query per run of such days ordered by worker and
+time (the ``(worker_id, t)`` index).  All three give the figures of
+:func:`console.storage.patrol_day.patrol_day` over the whole day, so they are the same either way: each day's fixes
 are cleaned from local midnight (:func:`console.core.patrol.clean_fixes`) and measured by
 :func:`console.core.patrol.track_statistics` exactly as the map's worker card does, so the distance and
 the time outside the grid are the card's figures.  Definitions:
@@ -34,6 +36,7 @@ from sqlalchemy.engine import Connection
 from console.core.patrol import TrackPolicy
 from console.storage.models import PatrolDay as PatrolDayRow
 from console.storage.patrol_day import duty_windows, stream_patrol_days
+from console.storage.patrol_partials import read_partial_days
 from console.tasks import TaskState
 
 S = PatrolDayRow.__table__
@@ -80,6 +83,11 @@ def read_patrols(conn: Connection, first_day: date, midnights: np.ndarray, posts
     state.set_progress(0.2)
     wanted = {w: {k for k in range(posts[w].first, posts[w].last + 1) if not known[row_of[w], k]}
               for w in workers}
+    wanted = {w: days for w, days in wanted.items() if days}
+    for worker_id, k, day in read_partial_days(conn, first_day, midnights, windows, wanted, grids, duty_hours, now,
+                                               state, policy):
+        figures[row_of[worker_id], k] = [getattr(day, name) for name in DAY_FIELDS]
+        wanted[worker_id].discard(k)
     wanted = {w: days for w, days in wanted.items() if days}
     for worker_id, k, day in stream_patrol_days(conn, midnights, windows, wanted,
                                                 {w: code for w, (_grid, code) in grids.items()}, state, policy):

@@ -92,7 +92,7 @@ def test_zones_drawn_on_a_camera_are_stored_and_watched(console, qtbot, on_the_w
     if on_the_wall:  # the editor takes the tile's latest picture; otherwise it opens the stream for one
         window.video.wall.show_camera(camera, 0)
         qtbot.waitUntil(lambda: (feed := window.video.pool.get(camera)) is not None
-                        and feed.capture.latest_source_image() is not None, timeout=10_000)
+                        and feed.capture.latest_frame() is not None, timeout=10_000)
     room.edit_zones(camera, window)
     qtbot.waitUntil(lambda: camera in room._editors, timeout=15_000)
     editor = room._editors[camera]

@@ -1,5 +1,5 @@
-"""The intake keeps the daily patrol summaries up to date: each finished day once, and a day before
-retention deletes its positions."""
+"""The intake keeps the daily patrol summaries up to date: each finished day once, a day before retention
+deletes its positions, and a running summary of today."""
 
 from __future__ import annotations
 
@@ -9,11 +9,12 @@ from sqlalchemy import select
 
 from console.core.clock import to_epoch
 from console.service import start_service
-from console.storage.models import PatrolDay
+from console.storage.models import PatrolDay, PatrolPartial
 from console.storage.positions import PositionRow
 from tests.service.conftest import PHONE, T0
 
 CN = timezone(timedelta(hours=8))  # START (08:00 UTC on 29 November) is 16:00 there
+START_CN = datetime(2026, 11, 29, 16, tzinfo=CN)
 
 
 def walk(positions, start: datetime, minutes: int) -> None:
@@ -62,3 +63,26 @@ def test_retention_summarises_a_day_before_deleting_its_positions(store, clock, 
     assert positions.count() == 0
     row = summaries(store)[(old.date(), positions.device(PHONE).worker_id)]
     assert row.patrol_s == 3600 and row.fixes == 61
+
+
+def test_the_intake_keeps_a_running_summary_of_today(store, clock, positions):
+    walk(positions, datetime(2026, 11, 29, 15, 30, tzinfo=CN), 20)  # 15:30 to 15:50 today
+    handle = start_service(store, clock=clock, osmand_port=0, http_port=0, local_tz=CN, summary_lookback_days=1,
+                           retention_days=None)
+    worker = positions.device(PHONE).worker_id
+    try:
+        handle.summarise_patrols()  # 16:00: today up to 15:59
+        first = running(store)[(date(2026, 11, 29), worker)]
+        assert (first.through, first.fixes, first.patrol_s) == (to_epoch(START_CN) - 60, 21, 1200)
+        walk(positions, datetime(2026, 11, 29, 16, 10, tzinfo=CN), 10)
+        clock.advance(timedelta(minutes=30))
+        handle.summarise_patrols()
+    finally:
+        handle.stop()
+    later = running(store)[(date(2026, 11, 29), worker)]
+    assert (later.through, later.fixes, later.patrol_s) == (to_epoch(START_CN) + 29 * 60, 32, 1800)
+
+
+def running(store) -> dict:
+    with store.sessions() as session:
+        return {(r.day, r.worker_id): r for r in session.scalars(select(PatrolPartial))}

@@ -153,3 +153,29 @@ def test_the_cache_keeps_up_with_closing_reopening_new_reports_and_time(store, p
     # a month on, the window slides: the cached one still equals a fresh read
     much_later = NOW + timedelta(days=PERIOD_DAYS)
     assert read_dashboard(store, much_later, cache=cache) == read_dashboard(store, much_later)
+
+
+def test_a_reader_process_reads_the_same_figures_and_keeps_up(store, places, town):
+    """The console reads the figures in a process of its own: the same figures as read here, a closed
+    incident shows on the next read, and a reader whose process died starts a new one."""
+    from console.storage.dashboard_process import DashboardReader
+
+    reader = DashboardReader(store.engine.url.render_as_string(hide_password=False))
+    try:
+        before = reader.read(NOW, DashboardScope())
+        assert before == read_dashboard(store, NOW, DashboardScope())
+        with store.engine.begin() as conn:
+            conn.execute(update(T).where(T.c.id == town["b_open"]).values(
+                status="closed", resolved_at=to_epoch(NOW) - 60, closed_at=to_epoch(NOW) - 60))
+        later = reader.read(NOW, DashboardScope())
+        assert later == read_dashboard(store, NOW, DashboardScope())
+        assert later.open_now == before.open_now - 1
+        first = reader._process
+        first.kill()
+        first.join()
+        assert reader.read(NOW, DashboardScope(village_id=places.villages[1])) == read_dashboard(
+            store, NOW, DashboardScope(village_id=places.villages[1]))
+        process = reader._process
+    finally:
+        reader.close()
+    assert process.exitcode == 0  # closed: it ended by itself

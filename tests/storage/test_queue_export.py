@@ -318,3 +318,111 @@ def test_the_fast_path_writes_byte_for_byte_the_general_paths_file(sqlite_store,
             local_zone(zone)  # undo() also restored TZ
         assert result.rows > 0, (n, flt)
         assert by_columns.read_bytes() == by_rows.read_bytes(), (zone, n, flt, sort)
+
+
+# --- A large export writes its second part in a helper process: the same file, one snapshot ---
+
+@pytest.fixture
+def helpers(monkeypatch):
+    """The helper processes the exports of a test start (to see that they ran, and that none is left);
+    ``helpers.before_job`` (if set) runs just before a helper gets its job."""
+    import console.storage.queue_export as queue_export
+
+    class Started(list):
+        before_job = None
+    started = Started()
+
+    class Recorded(queue_export.PartProcess):
+        def __init__(self):
+            super().__init__()
+            started.append(self)
+
+        def start(self, *args):
+            if started.before_job is not None:
+                started.before_job()
+            super().start(*args)
+    monkeypatch.setattr(queue_export, "PartProcess", Recorded)
+    return started
+
+
+@pytest.mark.parametrize("zone", ["Asia/Shanghai", "Asia/Kolkata"])
+def test_two_parts_write_byte_for_byte_the_file_of_one(sqlite_store, tmp_path, local_zone, helpers, zone):
+    local_zone(zone)
+    _insert_awkward(sqlite_store)
+    cases = [(QueueFilter(), QueueSort()), (QueueFilter(), QueueSort(SortKey.VILLAGE, False)),
+             (QueueFilter(text="hi"), QueueSort(SortKey.ASSIGNEE, True)),
+             (QueueFilter(statuses=frozenset({"reported", "dispatched", "reopened"})), QueueSort(SortKey.DEADLINE))]
+    for n, (names, (flt, sort)) in enumerate((names, case) for names in AWKWARD_NAMES[:2] for case in cases):
+        one, two = tmp_path / f"one-{n}.csv", tmp_path / f"two-{n}.csv"
+        result_one = export_queue_csv(sqlite_store, flt, sort, NOW, one, names, batch=7, parts=1)
+        result_two = export_queue_csv(sqlite_store, flt, sort, NOW, two, names, batch=7, parts=2)
+        assert result_one.rows > 0 and result_two.rows == result_one.rows, (n, flt)
+        assert two.read_bytes() == one.read_bytes(), (zone, n, flt, sort)
+        assert helpers[-1].rows > 0, "the helper process wrote the second part"
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []  # no part files left
+    assert all(helper._proc.poll() == 0 for helper in helpers)
+
+
+def test_both_parts_read_the_database_as_it_was_when_the_export_began(sqlite_store, tmp_path, helpers):
+    """An incident reported while a two-part export runs is in neither part, and no row is written twice
+    (the newest-first order would otherwise shift every row of the second part by one)."""
+    _insert(sqlite_store, 600)
+    before = tmp_path / "before.csv"
+    export_queue_csv(sqlite_store, QueueFilter(), QueueSort(), NOW, before, NAMES, parts=1)
+    # Reported after the export counted its rows, before the helper starts on its part.
+    helpers.before_job = lambda: _insert(sqlite_store, 1, first=10_000)
+    target = tmp_path / "during.csv"
+    result = export_queue_csv(sqlite_store, QueueFilter(), QueueSort(), NOW, target, NAMES, batch=10, parts=2)
+    assert helpers[-1].rows > 0
+    assert result.rows == 600
+    assert target.read_bytes() == before.read_bytes()
+    helpers.before_job = None
+    export_queue_csv(sqlite_store, QueueFilter(), QueueSort(), NOW, target, NAMES, parts=2)
+    assert len(_read(target)) == 1 + 601  # the next export has it
+
+
+def test_a_cancelled_two_part_export_leaves_no_file_and_no_process(sqlite_store, tmp_path, helpers):
+    out = tmp_path / "out"
+    out.mkdir()
+    _insert(sqlite_store, 3_000)
+    target = out / "queue.csv"
+    target.write_text("the previous export")
+    state = TaskState()
+    seen = []
+
+    def progress(fraction: float, _message: str) -> None:
+        seen.append(fraction)
+        if len(seen) == 5:
+            state.request_interruption()
+    state._on_progress = progress
+    with pytest.raises(Cancelled):
+        export_queue_csv(sqlite_store, QueueFilter(), QueueSort(), NOW, target, state=state, batch=10, parts=2)
+    assert target.read_text() == "the previous export"
+    assert sorted(p.name for p in out.iterdir()) == ["queue.csv"]  # neither part left behind
+    assert helpers and helpers[-1]._proc.poll() is not None  # the helper was stopped
+
+
+def test_a_failed_helper_fails_the_export_and_leaves_no_file(sqlite_store, tmp_path, helpers):
+    from console.storage.queue_export_part import PartFailed
+
+    out = tmp_path / "out"
+    out.mkdir()
+    _insert(sqlite_store, 10_000)
+
+    def crash_the_helper(_fraction: float, _message: str) -> None:
+        if helpers and helpers[-1].path is not None and helpers[-1]._proc.poll() is None:
+            helpers[-1]._proc.kill()
+    with pytest.raises(PartFailed):
+        export_queue_csv(sqlite_store, QueueFilter(), QueueSort(), NOW, out / "queue.csv",
+                         state=TaskState(crash_the_helper), batch=10, parts=2)
+    assert list(out.iterdir()) == []
+
+
+def test_a_two_part_export_shows_rising_progress_to_the_end(sqlite_store, tmp_path, helpers):
+    _insert(sqlite_store, 2_000)
+    seen = []
+    result = export_queue_csv(sqlite_store, QueueFilter(), QueueSort(), NOW, tmp_path / "queue.csv",
+                              state=TaskState(lambda fraction, _m: seen.append(fraction)), batch=50, parts=2)
+    assert result.rows == 2_000 and len(_read(tmp_path / "queue.csv")) == 2_001
+    assert helpers[-1].rows > 0
+    assert seen == sorted(seen) and seen[0] == 0.0 and seen[-1] == 1.0 and len(set(seen)) > 10

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 from typing import Callable
@@ -69,3 +70,23 @@ def wait_until(predicate: Callable[[], bool], timeout: float, what: str = "condi
         if time.monotonic() > deadline:
             pytest.fail(f"{what}: not reached within {timeout} s")
         time.sleep(0.02)
+
+
+def decoder_processes() -> list[int]:
+    """The ids of this process's video decoder children still running (a pool or host not shut down)."""
+    found = []
+    me = os.getpid()
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry.name}/stat") as stat:
+                parent = int(stat.read().rsplit(")", 1)[1].split()[1])
+            if parent != me:
+                continue
+            with open(f"/proc/{entry.name}/cmdline", "rb") as cmdline:
+                if b"video.decoder_main" in cmdline.read():
+                    found.append(int(entry.name))
+        except (OSError, ValueError, IndexError):
+            continue  # ended meanwhile
+    return found

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import errno
+import os
+import shutil
 import threading
+from collections import namedtuple
 
 import cv2
 import numpy as np
 import pytest
 
+from video import clip as clip_module
 from video.clip import ClipBuffer, ClipError, codec_in_use
 from video.demo import DemoReader
 
@@ -105,6 +110,37 @@ def test_export_problems_are_one_line_clip_errors(road, tmp_path):
         clip.export_mp4(tmp_path / "clip.avi")
     assert "\n" not in str(empty.value) + str(missing.value)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_clip_onto_a_disk_that_fills_up_is_a_disk_full_error_and_leaves_no_file(road, tmp_path, monkeypatch):
+    clip = ClipBuffer()
+    feed(clip, road, 2)
+    real_open = clip_module._open_writer
+
+    class FillingWriter:
+        """OpenCV's encoder on a disk that fills up half way: its writes fail silently, the file is cut short."""
+
+        def __init__(self, writer, path):
+            self.writer, self.path = writer, path
+
+        def write(self, image):
+            self.writer.write(image)
+
+        def release(self):
+            self.writer.release()
+            with open(self.path, "r+b") as out:
+                out.truncate(os.path.getsize(self.path) // 2)
+
+    usage = namedtuple("usage", "total used free")
+    monkeypatch.setattr(clip_module, "_open_writer",
+                        lambda path, fps, size: FillingWriter(real_open(path, fps, size), path))
+    monkeypatch.setattr(shutil, "disk_usage", lambda _path: usage(1 << 30, 1 << 30, 0))
+    with pytest.raises(ClipError) as full:
+        clip.export_mp4(tmp_path / "clip.mp4")
+    assert full.value.errno == errno.ENOSPC
+    assert list(tmp_path.iterdir()) == []  # neither the clip nor its partial file
+    monkeypatch.undo()
+    assert clip.export_mp4(tmp_path / "clip.mp4") == clip.frame_count
 
 
 def test_the_wall_clock_going_back_starts_a_new_clip(road):

@@ -144,3 +144,28 @@ def test_a_day_bar_and_a_village_row(qtbot, dashboard_view, day):
 
 def test_render_for_a_look(qtbot, dashboard_view):
     dashboard_view.grab().save("/tmp/dashboard-dock.png")
+
+
+def test_the_room_reads_in_a_process_of_its_own_and_draws_the_figures(qtbot, small_db, tasks, day):
+    """The dock's figures are read in a separate process (the GUI thread never waits for its interpreter
+    lock) and drawn as read here; stopping the room ends that process."""
+    from console.gui.context import ConsoleContext
+    from console.gui.dashboard_room import DashboardRoom
+
+    context = ConsoleContext(small_db.store, small_db.service, tasks, default_taxonomy(), small_db.clock, "test", "en")
+    room = DashboardRoom(context)
+    qtbot.addWidget(room.view)
+    assert room.reader is not None
+    try:
+        with qtbot.waitSignal(room.updated, timeout=60_000) as arrived:
+            room.start()
+        expected = read_dashboard(small_db.store, small_db.clock.now().astimezone(), cache=DashboardCache())
+        assert arrived.args[0] == expected
+        qtbot.waitUntil(lambda: not room.view.is_drawing(), timeout=TIMEOUT)
+        assert room.view.figures["received"].text().split("\n")[0] == str(expected.received)
+        assert expected.received == 9  # the three camera reports of the last 30 days and the six workers'
+        process = room.reader._process
+    finally:
+        room.stop()
+    qtbot.waitUntil(lambda: process.exitcode is not None, timeout=TIMEOUT)
+    assert process.exitcode == 0

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta, timezone
 import numpy as np
 import pytest
 from PySide6.QtCore import QObject, QRectF, Qt, Signal
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QColor, QPalette
 
 from console.core.geo import LocalProjection
 from console.core.patrol import TrackStats
@@ -81,18 +81,24 @@ def _click(qtbot, panel, x, y):
     qtbot.mouseClick(panel.canvas.viewport(), Qt.MouseButton.LeftButton, pos=pixel)
 
 
-def _colour_at(panel, x, y) -> QColor:
-    image = panel.canvas.grab().toImage()
-    return image.pixelColor(panel.canvas.pixel_of(x, y).toPoint())
+def _settled_image(qtbot, canvas):
+    """The map as it shows once the pictures a repaint may have begun are drawn (a few event-loop passes)."""
+    canvas.grab()
+    qtbot.waitUntil(lambda: not canvas.drawing_pending(), timeout=3_000)
+    return canvas.grab().toImage()
+
+
+def _colour_at(qtbot, panel, x, y) -> QColor:
+    return _settled_image(qtbot, panel.canvas).pixelColor(panel.canvas.pixel_of(x, y).toPoint())
 
 
 def test_switching_the_workers_layer_off_hides_their_markers(qtbot, panel):
     patrolling = WORKER_STATE_COLOURS[PATROLLING]
-    assert _colour_at(panel, -1500, 300) == patrolling
+    assert _colour_at(qtbot, panel, -1500, 300) == patrolling
     panel.layer_actions["workers"].setChecked(False)
-    assert _colour_at(panel, -1500, 300) != patrolling
+    assert _colour_at(qtbot, panel, -1500, 300) != patrolling
     panel.layer_actions["workers"].setChecked(True)
-    assert _colour_at(panel, -1500, 300) == patrolling
+    assert _colour_at(qtbot, panel, -1500, 300) == patrolling
 
 
 def test_clicking_a_worker_selects_them_and_asks_for_their_card(qtbot, panel):
@@ -133,9 +139,9 @@ def test_clicking_inside_a_village_selects_the_village(qtbot, panel):
 
 
 def test_a_red_light_village_is_shaded_red(qtbot, panel):
-    before = _colour_at(panel, -1800, -800)
+    before = _colour_at(qtbot, panel, -1800, -800)
     panel.set_live(_live(red_village=1))
-    after = _colour_at(panel, -1800, -800)
+    after = _colour_at(qtbot, panel, -1800, -800)
     assert before.red() - before.green() < 20  # green to amber: few events unresolved
     assert after.red() - after.green() > 60  # red
 
@@ -209,10 +215,10 @@ def test_a_base_map_is_drawn_under_the_places_and_the_shading_lets_it_through(qt
     panel.canvas.set_base_map(BaseMapSetting(str(folder)))
     layer = panel.canvas.base_map
     qtbot.waitUntil(lambda: layer.is_complete() and bool(layer.drawn_tiles()), timeout=10_000)
-    assert _colour_at(panel, -1700, -700).getRgb()[:3] == (200, 30, 200)
+    assert _colour_at(qtbot, panel, -1700, -700).getRgb()[:3] == (200, 30, 200)
     panel.canvas.set_base_map(BaseMapSetting(""))  # no base map again
     qtbot.waitUntil(lambda: not layer.drawn_tiles(), timeout=5_000)
-    assert _colour_at(panel, -1700, -700).getRgb()[:3] != (200, 30, 200)
+    assert _colour_at(qtbot, panel, -1700, -700).getRgb()[:3] != (200, 30, 200)
     panel.canvas.shutdown()
 
 
@@ -249,8 +255,8 @@ def test_a_snapshot_prepared_on_a_worker_thread_shows_markers_and_shading_in_pla
         tasks.read(prepare_live, live, panel.places.villages.ids, on_done=relay.arrived.emit)
     assert panel.live is live
     for x, y, state in zip(live.workers.x, live.workers.y, live.workers.states):
-        assert _colour_at(panel, x, y) == WORKER_STATE_COLOURS[int(state)]
-    red = _colour_at(panel, -1800, -800)
+        assert _colour_at(qtbot, panel, x, y) == WORKER_STATE_COLOURS[int(state)]
+    red = _colour_at(qtbot, panel, -1800, -800)
     assert red.red() - red.green() > 60
 
 
@@ -267,16 +273,18 @@ def test_the_outlines_follow_a_drag_and_are_drawn_exactly_once_it_settles(qtbot,
     canvas, layers = panel.canvas, panel.canvas._outline_layers
     box = QRectF(-2500, -1500, 5000, 3000)
     canvas.view.setRange(box, padding=0)
-    canvas.grab()
+    _settled_image(qtbot, canvas)
     drawn = layers.renders
     for step in range(1, 6):  # a drag: the picture moves with the view, it is not drawn again
         canvas.view.setRange(box.translated(15.0 * step, 5.0 * step), padding=0)
         canvas.grab()
-    assert layers.renders == drawn
+    assert layers.renders == drawn and not layers.is_drawing()
     panel.set_live(_live(red_village=1))  # the shading changes in the middle of the drag
-    qtbot.waitUntil(lambda: _colour_at(panel, -1800, -800).red() - _colour_at(panel, -1800, -800).green() > 60,
-                    timeout=3_000)
-    settled = canvas.grab().toImage()
+    def red_shows() -> bool:
+        colour = _colour_at(qtbot, panel, -1800, -800)
+        return colour.red() - colour.green() > 60
+    qtbot.waitUntil(red_shows, timeout=3_000)
+    settled = _settled_image(qtbot, canvas)
     fresh = MapPanel()
     qtbot.addWidget(fresh)
     fresh.resize(panel.size())
@@ -285,7 +293,7 @@ def test_the_outlines_follow_a_drag_and_are_drawn_exactly_once_it_settles(qtbot,
     fresh.set_places(_places())
     fresh.set_live(_live(red_village=1))
     fresh.canvas.view.setRange(box.translated(75.0, 25.0), padding=0)
-    assert fresh.canvas.grab().toImage() == settled
+    assert _settled_image(qtbot, fresh.canvas) == settled
 
 
 def test_crowded_markers_are_thinned_to_the_first_in_each_few_pixels_in_row_order():
@@ -321,6 +329,27 @@ def test_a_city_of_markers_is_drawn_in_place_through_the_cached_picture_and_foll
     for step in range(1, 4):  # a small drag: the markers' picture moves with the view
         canvas.view.setRange(box.translated(4.0 * step, 0.0), padding=0)
         canvas.grab()
-    assert canvas._marker_layers.renders == drawn
+    assert canvas._marker_layers.renders == drawn and not canvas._marker_layers.is_drawing()
     qtbot.waitUntil(lambda: canvas._marker_layers.renders > drawn, timeout=3_000)  # settled: drawn afresh
     assert markers_in_place()
+
+
+def test_place_names_show_once_close_enough_and_move_with_the_map(qtbot, panel):
+    canvas = panel.canvas
+    ink = canvas.palette().color(QPalette.ColorRole.WindowText)
+
+    def name_drawn_at(x, y) -> bool:
+        image = _settled_image(qtbot, canvas)
+        centre = canvas.pixel_of(x, y).toPoint()
+        return any(image.pixelColor(centre.x() + dx, centre.y() + dy) == ink
+                   for dx in range(-15, 16) for dy in range(-7, 8))
+    canvas.centre_on(0, 0, width_m=4_000)
+    qtbot.waitUntil(lambda: canvas._labels.names() == ["东村", "西村"])  # villages' names; grids' not yet
+    assert name_drawn_at(-1000, 0) and name_drawn_at(1000, 0)
+    assert not name_drawn_at(-1000, 600)
+    canvas.centre_on(-1000, 0, width_m=2_000)
+    qtbot.waitUntil(lambda: "东村第1网格" in canvas._labels.names())  # close enough for the grids' names
+    canvas.centre_on(-900, 100, width_m=2_000)  # a pan: the names move with the places
+    assert name_drawn_at(-1000, 0)
+    canvas.centre_on(0, 0, width_m=60_000)
+    qtbot.waitUntil(lambda: canvas._labels.names() == [])  # too far out to read them

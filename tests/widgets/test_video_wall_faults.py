@@ -7,6 +7,8 @@ event loop keeps turning all the while.
 
 from __future__ import annotations
 
+import os
+import signal
 import threading
 import time
 
@@ -125,4 +127,25 @@ def test_an_rtsp_camera_that_dies_shows_offline_and_is_live_again_soon_after_it_
     if fault == "killed":  # refused at once, so retried several times during the outage
         assert len(retry_delays) >= 3, retry_delays
     assert heartbeat.ticks > 250
+    assert heartbeat.longest < MAX_GUI_GAP_S, f"the event loop stalled for {heartbeat.longest * 1000:.0f} ms"
+
+
+def test_a_crashed_video_decoder_shows_the_cameras_offline_and_they_come_back_with_the_console_unharmed(
+        console_rig, qtbot):
+    for name, url in (("lane", "demo:lane"), ("gate", "demo:road-1")):
+        console_rig.add(name, url)
+    console_rig.load()
+    tiles = console_rig.wall().tiles[:2]
+    for tile in tiles:
+        wait_live(qtbot, tile, timeout=10_000)
+    heartbeat = Heartbeat()
+    heartbeat.start()
+    decoder = console_rig.pool.decoder
+    os.kill(decoder.pid, signal.SIGKILL)  # what a codec's segfault does to the decoder process
+    qtbot.waitUntil(lambda: all(tile.feed.status.state is CaptureState.OFFLINE for tile in tiles), timeout=5_000)
+    assert all(tile.feed.image is None and "video decoder" in tile.feed.status.reason for tile in tiles)
+    for tile in tiles:
+        wait_live(qtbot, tile, timeout=10_000)
+    heartbeat.stop()
+    assert decoder.restarts == 1 and all(looks_like_a_picture(tile.grab().toImage()) for tile in tiles)
     assert heartbeat.longest < MAX_GUI_GAP_S, f"the event loop stalled for {heartbeat.longest * 1000:.0f} ms"

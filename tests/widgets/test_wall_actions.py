@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import errno
 import os
-from collections import namedtuple
 
 import cv2
 import numpy as np
@@ -22,14 +21,14 @@ from console.gui.wall_windows import WallWindows
 from console.storage.models import Incident
 from tests.video.helpers import wait_until
 from tests.widgets.video_rig import GRID1_LAT, GRID1_LON, wait_live
-from video import clip as clip_module
 from video import registry
 from video.capture import CaptureState
+from video.clip import ClipError
+from video.decoder_host import RemoteClip
 from widgets.camera_report_dialog import CameraReportDialog
 from widgets.wall_actions import WallActions, WallDialogs
 
 OPERATOR = "值班员 测试"
-shutil_usage = namedtuple("usage", "total used free")
 CTRL_SHIFT = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
 
 
@@ -176,6 +175,7 @@ def test_a_snapshot_into_a_missing_folder_says_so_and_writes_nothing(wall_with_a
     dialogs.save_to = str(target)
     with qtbot.assertNotEmitted(actions.message):
         actions.save_snapshot(camera.id)
+        qtbot.waitUntil(lambda: dialogs.errors != [], timeout=5_000)  # the full-size picture comes from the decoder
     assert len(dialogs.errors) == 1
     title, message = dialogs.errors[0]
     assert title == "Snapshot"
@@ -238,6 +238,7 @@ def test_a_snapshot_onto_a_full_disk_says_so_in_one_line_and_the_console_goes_on
     dialogs.save_to = str(target)
     with qtbot.assertNotEmitted(actions.message):
         actions.save_snapshot(camera.id)
+        qtbot.waitUntil(lambda: dialogs.errors != [], timeout=5_000)  # the full-size picture comes from the decoder
     assert dialogs.errors == [("Snapshot", f"Could not save {target}: the disk is full")]
 
     # the operator frees some room (here: picks another place) and the next snapshot is saved
@@ -261,6 +262,7 @@ def test_a_disk_that_fills_up_while_saving_leaves_no_partial_snapshot_and_keeps_
     disk_that_fills_up(monkeypatch, folder)
     with qtbot.assertNotEmitted(actions.message):
         actions.save_snapshot(camera.id)
+        qtbot.waitUntil(lambda: dialogs.errors != [], timeout=5_000)  # the full-size picture comes from the decoder
     monkeypatch.undo()
     assert dialogs.errors == [("Snapshot", f"Could not save {target}: the disk is full")]
     assert sorted(p.name for p in folder.iterdir()) == ["gate.jpg"]  # no partial file left behind
@@ -272,38 +274,22 @@ def test_a_disk_that_fills_up_while_saving_leaves_no_partial_snapshot_and_keeps_
     assert dialogs.errors == [] and cv2.imread(str(target)).shape == (360, 640, 3)
 
 
-def test_a_clip_onto_a_full_disk_says_so_and_leaves_no_partial_file(wall_with_actions, tmp_path, qtbot,
-                                                                  monkeypatch):
+def test_a_clip_onto_a_full_disk_says_so_in_one_line_and_the_console_goes_on(wall_with_actions, tmp_path, qtbot,
+                                                                             monkeypatch):
     camera, _wall, actions, dialogs = wall_with_actions
     feed = actions.pool.get(camera.id)
     qtbot.waitUntil(lambda: feed.clip.frame_count >= 5, timeout=3_000)
-    folder = tmp_path / "clips"
-    folder.mkdir()
-    dialogs.save_to = str(folder / "clip.mp4")
-    real_open = clip_module._open_writer
+    target = tmp_path / "clip.mp4"
+    dialogs.save_to = str(target)
 
-    class FillingWriter:
-        """OpenCV's encoder on a disk that fills up half way: its writes fail silently, the file is cut short."""
-
-        def __init__(self, writer, path):
-            self.writer, self.path = writer, path
-
-        def write(self, image):
-            self.writer.write(image)
-
-        def release(self):
-            self.writer.release()
-            with open(self.path, "r+b") as out:
-                out.truncate(os.path.getsize(self.path) // 2)
-
-    monkeypatch.setattr(clip_module, "_open_writer",
-                        lambda path, fps, size: FillingWriter(real_open(path, fps, size), path))
-    monkeypatch.setattr(clip_module.shutil, "disk_usage", lambda _path: shutil_usage(1 << 30, 1 << 30, 0))
+    def disk_full(_clip, path, *, title=None, timeout=0):
+        # what the decoder process answers on a full disk (tests/video/test_clip.py makes one for real)
+        raise ClipError(f"cannot write {path}: the disk is full", errno.ENOSPC)
+    monkeypatch.setattr(RemoteClip, "export_mp4", disk_full)
     actions.save_clip(camera.id)
     qtbot.waitUntil(lambda: dialogs.errors != [], timeout=10_000)
     monkeypatch.undo()
-    assert dialogs.errors == [("Clip", f"Could not save {dialogs.save_to}: the disk is full")]
-    assert list(folder.iterdir()) == []  # neither the clip nor its partial file
+    assert dialogs.errors == [("Clip", f"Could not save {target}: the disk is full")]
     assert feed.status.state is CaptureState.LIVE
 
     dialogs.errors.clear()

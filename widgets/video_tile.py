@@ -5,9 +5,9 @@ from __future__ import annotations
 import time
 from datetime import datetime
 
-from PySide6.QtCore import QMimeData, QPoint, QPointF, QRectF, QSize, Qt, Signal
+from PySide6.QtCore import QMimeData, QPoint, QPointF, QRect, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import (QColor, QContextMenuEvent, QDrag, QFont, QFontMetrics, QImage, QMouseEvent, QPainter,
-                           QPaintEvent, QPen, QPixmap, QResizeEvent, QWheelEvent)
+                           QPaintEvent, QPen, QPixmap, QRegion, QResizeEvent, QWheelEvent)
 from PySide6.QtWidgets import QApplication, QWidget
 
 from video.capture import CaptureState
@@ -50,7 +50,7 @@ class VideoTile(QWidget):
         self._press: QPoint | None = None
         self._caption: tuple[tuple, QPixmap] | None = None
         self._font: tuple[tuple, QFont, int] | None = None          # (key, caption font, caption bar height)
-        self._geometry: tuple[tuple, QRectF, QRectF, bool] | None = None  # (key, target, source, covers tile)
+        self._geometry: tuple[tuple, QRectF, QRectF, list[QRect]] | None = None  # (key, target, source, bars)
         self._panning = False
         self.setAcceptDrops(True)
         self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
@@ -101,9 +101,9 @@ class VideoTile(QWidget):
         else:
             state = feed.status.state
             if feed.image is not None and state is not CaptureState.OFFLINE:
-                target, source, covers = self._picture_geometry(feed.image)
-                if not covers:  # bars beside or above the picture
-                    painter.fillRect(self.rect(), _BACKGROUND)
+                target, source, bars = self._picture_geometry(feed.image)
+                for bar in bars:  # only the bars beside or above the picture: pixels are what a paint costs
+                    painter.fillRect(bar, _BACKGROUND)
                 painter.drawImage(target, feed.image, source)
                 feed.painted()
                 if state in (CaptureState.STALLED, CaptureState.PAUSED):
@@ -116,14 +116,16 @@ class VideoTile(QWidget):
             painter.drawRect(self.rect().adjusted(1, 1, -2, -2))
         painter.end()
 
-    def _picture_geometry(self, image: QImage) -> tuple[QRectF, QRectF, bool]:
-        """Where the picture goes, which part of it shows (digital zoom), and whether it covers the tile."""
+    def _picture_geometry(self, image: QImage) -> tuple[QRectF, QRectF, list[QRect]]:
+        """Where the picture goes, which part of it shows (digital zoom), and the bars of the tile it leaves
+        uncovered (overlapping its edge by a pixel, so no pixel is left unpainted)."""
         key = (image.width(), image.height(), self.width(), self.height(), self.zoom, self.centre.x(),
                self.centre.y())
         if self._geometry is None or self._geometry[0] != key:
             target = self._picture_rect(image.size())
-            covers = target.contains(QRectF(self.rect()).adjusted(0.01, 0.01, -0.01, -0.01))
-            self._geometry = (key, target, self._source_rect(self.feed), covers)
+            inside = target.toRect().adjusted(1, 1, -1, -1)
+            bars = list(QRegion(self.rect()).subtracted(QRegion(inside)) if inside.isValid() else [self.rect()])
+            self._geometry = (key, target, self._source_rect(self.feed), bars)
         return self._geometry[1:]
 
     def _picture_rect(self, image_size: QSize) -> QRectF:

@@ -36,7 +36,7 @@ from video import registry
 from video.backoff import BackOff
 from video.capture import CaptureOptions, CaptureState, CaptureStatus, Frame
 from video.clip import ClipError
-from video.frame_slots import SlotReader, remove_segments
+from video.frame_slots import SlotReader, remove_orphans, remove_segments
 from video.sources import mask_url, source_kind
 
 log = logging.getLogger(__name__)
@@ -45,6 +45,7 @@ class DecoderError(ClipError):
     """The decoder process could not answer a request (not running, restarted, or too slow)."""
 
 
+SEGMENT_PREFIX = "gridwatch-video"
 RESTART_BACKOFF = BackOff(initial_s=0.5, factor=2.0, max_s=10.0, recent_s=0.0)
 QUIT_TIMEOUT_S = 5.0
 
@@ -66,7 +67,7 @@ class DecoderHost:
         self._supervisor: threading.Thread | None = None
         self._closed = False
         self.restarts = 0
-        self.prefix = f"gridwatch-video-{os.getpid()}-{id(self):x}"
+        self.prefix = f"{SEGMENT_PREFIX}-{os.getpid()}-{id(self):x}"
 
     # -- the console's side --------------------------------------------------------------------------
     def capture(self, url: str, options: CaptureOptions | None = None, *, name: str = "",
@@ -182,6 +183,8 @@ class DecoderHost:
             self.restarts += 1
 
     def _spawn(self) -> Connection:
+        if self.restarts == 0:
+            remove_orphans(SEGMENT_PREFIX)  # left by a console that was killed outright with its decoder
         ours, theirs = socket.socketpair()
         package_root = str(Path(__file__).resolve().parent.parent)
         env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [package_root,

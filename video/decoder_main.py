@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import logging
 import os
+import signal
 import sys
 import threading
 from dataclasses import replace
@@ -158,9 +159,16 @@ class Decoder:
             camera.slots.close()
 
 
+def _exit_on_signal(_signal_number, _frame) -> None:
+    raise SystemExit(0)
+
+
 def main(argv: list[str]) -> int:
     logging.basicConfig(level=logging.WARNING, format="gridwatch video decoder: %(levelname)s %(message)s")
     os.nice(NICENESS)
+    # Stopped with the console's process group (a terminal's Ctrl+C, a service manager's SIGTERM): end as when
+    # the console says quit, so the shared-memory segments are removed.
+    signal.signal(signal.SIGTERM, _exit_on_signal)
     connection = Connection(int(argv[1]))
     Decoder(connection, argv[2]).serve()
     connection.close()

@@ -224,6 +224,28 @@ def _unlink(path: Path) -> None:
         pass
 
 
+def remove_orphans(prefix: str, directory: Path | None = None) -> int:
+    """Remove the segments named ``prefix-PID-…`` whose console process ``PID`` is gone (killed outright, its
+    decoder with it); how many were removed."""
+    removed = 0
+    for path in (directory or segment_dir()).glob(f"{prefix}-*"):
+        pid = path.name[len(prefix) + 1:].split("-", 1)[0]
+        if pid.isdigit() and not _alive(int(pid)):
+            _unlink(path)
+            removed += 1
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's
+        return True
+    return True
+
+
 def remove_segments(prefix: str, directory: Path | None = None) -> int:
     """Remove every segment whose name starts with ``prefix`` (after a decoder died); how many were removed."""
     removed = 0

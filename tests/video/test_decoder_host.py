@@ -6,6 +6,11 @@ from __future__ import annotations
 import errno
 import os
 import signal
+import socket
+import subprocess
+import sys
+from multiprocessing.connection import Connection
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -103,3 +108,27 @@ def test_a_dead_url_goes_offline_in_the_decoder_while_the_others_play(host):
     assert offline.reason and "127.0.0.1" in offline.reason
     good_statuses.wait_for(CaptureState.LIVE, timeout=15)
     next_frame(good)
+
+
+def test_a_decoder_stopped_with_sigterm_removes_its_shared_memory(tmp_path):
+    ours, theirs = socket.socketpair()
+    prefix = f"gridwatch-video-test-{os.getpid()}"
+    decoder = subprocess.Popen([sys.executable, "-m", "video.decoder_main", str(theirs.fileno()), prefix],
+                               pass_fds=(theirs.fileno(),), stdin=subprocess.DEVNULL)
+    theirs.close()
+    connection = Connection(ours.detach())
+    try:
+        connection.send(("open", 1, "demo:lane", CaptureOptions(**FAST), "cam"))
+        connection.send(("size", 1, (160, 90)))
+        while (message := connection.recv())[0] != "slots":
+            assert connection.poll(10), "no frame slots from the decoder"
+        segment = Path(message[2])
+        assert segment.exists()
+        decoder.send_signal(signal.SIGTERM)  # as a service manager or a terminal stops the console's group
+        assert decoder.wait(timeout=15) == 0
+        assert not segment.exists() and not list(segment.parent.glob(f"{prefix}*"))
+    finally:
+        if decoder.poll() is None:
+            decoder.kill()
+            decoder.wait()
+        connection.close()

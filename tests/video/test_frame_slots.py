@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+
 import numpy as np
 import pytest
 
-from video.frame_slots import SlotReader, SlotWriter, remove_segments
+from video.frame_slots import SlotReader, SlotWriter, remove_orphans, remove_segments
 
 
 @pytest.fixture
@@ -80,3 +84,12 @@ def test_bgr_frames_are_stored_as_bgra_for_painting(tmp_path):
         assert frame.image[0, 0].tolist() == [0, 0, 200, 255]
     finally:
         writer.close()
+
+
+def test_segments_of_a_console_that_was_killed_are_removed_and_a_living_ones_kept(tmp_path):
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])
+    gone.wait()
+    for pid in (gone.pid, os.getpid()):
+        SlotWriter(f"gridwatch-video-{pid}-1-1", tmp_path).write(picture(1), 1, 0.0, 0.0, (64, 36))
+    assert remove_orphans("gridwatch-video", tmp_path) == 1
+    assert [p.name.split("-")[2] for p in tmp_path.iterdir()] == [str(os.getpid())]

@@ -41,6 +41,7 @@ from video.sources import mask_url, source_kind
 
 log = logging.getLogger(__name__)
 
+
 class DecoderError(ClipError):
     """The decoder process could not answer a request (not running, restarted, or too slow)."""
 
@@ -268,7 +269,8 @@ class RemoteCapture:
     """A camera capture run by the decoder process, with :class:`~video.capture.CameraCapture` 's methods.
 
     Threads: every method may be called from any thread and none waits for the process, except
-    :meth:`latest_source_image`, :meth:`stop` and the clip's export (never on the GUI thread).
+    :meth:`source_picture`, :meth:`latest_source_image`, :meth:`stop` and the clip's export (never call
+    those on the GUI thread).
     Frames are not announced: the consumer polls :meth:`frame_waiting` and calls :meth:`take_frame`
     (one thread, normally the GUI's); the frame's ``image`` is shared memory, valid until the next take.
     ``on_status(status)`` runs on the host's supervisor thread.

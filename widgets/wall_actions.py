@@ -224,7 +224,7 @@ class WallActions(QObject):
             pixels, wall_time = answer or shown  # the decoder lost the camera meanwhile: the picture shown
             then(camera, captioned(pixels, wall_time, camera.name))
         self.tasks.read(feed.capture.source_picture, on_done=guarded(self, fetched),
-                        on_error=guarded(self, lambda me, _exc: then(camera, captioned(*shown, camera.name))))
+                        on_error=guarded(self, lambda me, _exc: fetched(me, None)))
 
     def save_snapshot(self, camera_id: int) -> None:
         self._with_picture(camera_id, self._save_snapshot)

@@ -131,20 +131,26 @@ def test_batches_that_need_quoting_and_batches_that_do_not_read_the_same(sqlite_
         assert all(len(row) == len(COLUMNS) for row in rows)
 
 
+def interrupted_at_report(count: int) -> TaskState:
+    """A task state whose user asks to stop as the export reports its progress the ``count``-th time."""
+    state = TaskState()
+    seen = []
+
+    def progress(fraction: float, _message: str) -> None:
+        seen.append(fraction)
+        if len(seen) == count:
+            state.request_interruption()
+    state._on_progress = progress
+    return state
+
+
 def test_an_existing_file_is_replaced_only_when_the_export_is_complete(sqlite_store, tmp_path):
     out = tmp_path / "out"
     out.mkdir()
     _insert(sqlite_store, 50)
     target = out / "queue.csv"
     target.write_text("the previous export")
-    state = TaskState()
-    seen = []
-
-    def progress(fraction: float, _message: str) -> None:
-        seen.append(fraction)
-        if len(seen) == 3:  # 0.0, then two batches written
-            state.request_interruption()
-    state._on_progress = progress
+    state = interrupted_at_report(3)  # 0.0, then two batches written
     with pytest.raises(Cancelled):
         export_queue_csv(sqlite_store, QueueFilter(), QueueSort(), NOW, target, state=state, batch=10)
     assert target.read_text() == "the previous export"
@@ -387,14 +393,7 @@ def test_a_cancelled_two_part_export_leaves_no_file_and_no_process(sqlite_store,
     _insert(sqlite_store, 3_000)
     target = out / "queue.csv"
     target.write_text("the previous export")
-    state = TaskState()
-    seen = []
-
-    def progress(fraction: float, _message: str) -> None:
-        seen.append(fraction)
-        if len(seen) == 5:
-            state.request_interruption()
-    state._on_progress = progress
+    state = interrupted_at_report(5)
     with pytest.raises(Cancelled):
         export_queue_csv(sqlite_store, QueueFilter(), QueueSort(), NOW, target, state=state, batch=10, parts=2)
     assert target.read_text() == "the previous export"
